@@ -4,14 +4,25 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable, Iterator
+from itertools import accumulate
 
-# ‘ayn and hamza marks as agencies type them.
-_AYN = str.maketrans("", "", "`'‘’ʿʾ´")
+import ahocorasick
+
+# ‘ayn and hamza marks as agencies type them; they may sit inside a word ("Ta'mim", "Ba‘aj").
+_AYN_MARKS = "`'‘’ʿʾ´"
+_AYN = str.maketrans("", "", _AYN_MARKS)
 _ARABIC_DIACRITICS = re.compile("[\u064b-\u065f\u0670\u0640]")
 _ARABIC_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ة": "ه", "ى": "ي"})
-_ARTICLE = re.compile(r"\b(?:al|el|az|as|ad|an|ar|at|ash|ath|adh|um|umm)\s+(?=\w)")
-_NON_WORD = re.compile(r"[^\w]+")
+# Articles drop out wherever they stand: "al-Zahour", "Hammam al-Alil", "as-Salam".
+ARTICLES = frozenset("al el az as ad an ar at ash ath adh um umm".split())
 _DOUBLED = re.compile(r"([a-z])\1+")
+_POSSESSIVE = re.compile(r"[’'‘]s$", re.IGNORECASE)
+# A word: letters/digits with ‘ayn marks and Arabic diacritics inside; split keeps separators, so
+# offsets come from the lengths of the pieces without a Python loop over characters.
+_WORD_SPLIT = re.compile(
+    "((?:[^\\W_]|[\u064b-\u065f\u0670\u0640])(?:[\\w\u064b-\u065f\u0670\u0640]|[`'‘’ʿʾ´](?=\\w))*)"
+)
 
 
 def _fold_latin_word(word: str) -> str:
@@ -19,16 +30,67 @@ def _fold_latin_word(word: str) -> str:
     word = word.replace("ou", "u").replace("o", "u").replace("e", "i")
     if len(word) > 3 and word.endswith("h"):
         word = word[:-1]
+    if len(word) > 3 and word.endswith("y"):
+        word = word[:-1] + "i"  # "Kokjely", "Kokjeli"
     return word
+
+
+def fold_word(word: str) -> str:
+    """Fold one word; an article folds to the empty string."""
+    word = _POSSESSIVE.sub("", word)
+    if not word.isascii():
+        word = unicodedata.normalize("NFKD", word)
+        word = "".join(ch for ch in word if not unicodedata.combining(ch))
+    word = word.translate(_AYN).lower()
+    if word in ARTICLES:
+        return ""
+    if word.isascii():
+        return _fold_latin_word(word)
+    word = _ARABIC_DIACRITICS.sub("", word).translate(_ARABIC_FOLD)
+    # The Arabic article is written joined to its noun: الموصل and موصل are one name.
+    return word[2:] if word.startswith("ال") and len(word) > 3 else word
+
+
+def split_words(text: str) -> tuple[list[str], list[int]]:
+    """The words of `text` and their offsets: word i spans offsets[2i]..offsets[2i+1]."""
+    parts = _WORD_SPLIT.split(text)
+    offsets = [0, *accumulate(map(len, parts))]
+    return parts[1::2], offsets[1:-1]
 
 
 def normalise(text: str) -> str:
     """Fold a name to its matching key: lower case, no accents, articles, hyphens or ‘ayn marks."""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = text.translate(_AYN).lower()
-    text = _ARABIC_DIACRITICS.sub("", text).translate(_ARABIC_FOLD)
-    text = _NON_WORD.sub(" ", text).strip()
-    text = _ARTICLE.sub("", text + " ").strip()
-    words = [_fold_latin_word(w) if w.isascii() else w for w in text.split()]
-    return " ".join(words)
+    words, _ = split_words(text)
+    folded = [fold_word(w) for w in words]
+    kept = [f for f in folded if f]
+    if not kept:
+        # A name that is only an article ("Al") keeps it rather than vanishing.
+        kept = [w.lower() for w in words]
+    return " ".join(kept)
+
+
+class TriggeredPattern:
+    """A regex tried only where a word starts with one of its trigger stems: a cheap finditer."""
+
+    def __init__(self, pattern: re.Pattern[str], triggers: Iterable[str]) -> None:
+        self.pattern = pattern
+        self._automaton = ahocorasick.Automaton()
+        for stem in triggers:
+            self._automaton.add_word(stem.lower(), len(stem))
+        self._automaton.make_automaton()
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        """Non-overlapping matches, left to right, as pattern.finditer would find them."""
+        lower = text.lower()
+        if len(lower) != len(text):  # a case fold changed lengths: offsets would drift
+            yield from self.pattern.finditer(text)
+            return
+        starts = sorted({end - n + 1 for end, n in self._automaton.iter(lower)})
+        free = 0
+        for start in starts:
+            if start < free or (start and lower[start - 1].isalnum()):
+                continue
+            m = self.pattern.match(text, start)
+            if m:
+                free = m.end()
+                yield m

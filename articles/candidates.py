@@ -1,0 +1,296 @@
+"""Which name matches count as places: capitals, cues, personal names, unresolved names (pure)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from articles.names import fold_word, normalise
+
+if TYPE_CHECKING:
+    from articles.geoparse import Matcher, _Section
+
+_AREA_KINDS = frozenset({"country", "region"})
+_CUE_WORDS = frozenset(
+    fold_word(w)
+    for w in (
+        "neighbourhood neighbourhoods neighborhood neighborhoods district districts area areas "
+        "region regions hay quarter quarters town towns township village villages suburb suburbs "
+        "sector locality"
+    ).split()
+)
+# A word before a name that makes it a person: a rank, an office, a kunya or a first name.
+_PERSON_BEFORE = frozenset(
+    (
+        "General Gen Lieutenant Lt Major Maj Colonel Col Brigadier Brig Captain Capt Sergeant "
+        "Commander Minister President Premier Sheikh Shaikh Sheik Imam Ayatollah Mullah Abu Umm "
+        "Um Bin Ibn Abdul Abd Mr Mrs Ms Dr Prince King Emir Governor Mayor MP Spokesman spokesman "
+        "Ali Haider Mohammed Muhammad Mohammad Mohamed Ahmed Ahmad Hassan Hasan Hussein Hussain "
+        "Omar Khalid Khaled Abdullah Saad Qassim Qasim Jabbar Raed Yahya Sabah Saleh Salih Karim "
+        "Atheel Nouri Nuri Falih Talib Sami Yahia Abdel Abdulamir Abdulwahab Najm Jassim Tariq"
+    ).split()
+)
+_LIST_GLUE = re.compile(r"\s*(?:,|,?\s*and|,?\s*or|&|/)\s*(?:the\s+|al[-\s])?$", re.IGNORECASE)
+_SENTENCE_BREAK = re.compile(r"[.!?;\n]")
+_EAST = re.compile(
+    r"\b(?:east(?:ern)?|left)[\s-]+(?:bank|side|coast)\b|\beast(?:ern)?\s+(?:of\s+)?Mosul\b"
+    r"|\bMosul['’]s\s+(?:east(?:ern)?|left)\b|\bleft[\s-]bank\b",
+    re.IGNORECASE,
+)
+_WEST = re.compile(
+    r"\b(?:west(?:ern)?|right)[\s-]+(?:bank|side|coast)\b|\bwest(?:ern)?\s+(?:of\s+)?Mosul\b"
+    r"|\bMosul['’]s\s+(?:west(?:ern)?|right)\b|\bright[\s-]bank\b",
+    re.IGNORECASE,
+)
+_CAP = r"(?:(?:[Aa]l|[Ee]l)[-\s])?[A-Z][a-z’'‘]+"
+_NAME = rf"{_CAP}(?:[-\s]{_CAP}){{0,2}}"
+_LIST = rf"{_NAME}(?:\s*,\s*{_NAME})*(?:\s*,?\s+and\s+(?:the\s+)?{_NAME})?"
+_UNRESOLVED = re.compile(
+    rf"(?P<before>{_LIST})\s+(?:neighbou?rhoods?|districts?|quarters?|suburbs?)\b"
+    rf"|\b(?:neighbou?rhoods?|districts?|quarters?)\s+of\s+(?P<after>{_LIST})"
+    rf"|\b[Hh]ay\s+(?P<hay>{_NAME})"
+)
+_ONE_NAME = re.compile(_NAME)
+_CAPITAL = re.compile(r"(?<![\w’'‘-])(?:[Aa]l-|[Ee]l-)?[A-Z]")
+_UNRESOLVED_TRIGGER = re.compile(r"neighbou?rhood|district|quarter|suburb|\b[Hh]ay\b", re.I)
+# Capitalised words that open a phrase but are not names of neighbourhoods.
+_NOT_NAMES = frozenset(
+    (
+        "The A An This That These Those Its Their His Her Our Which Each Every Both Other Another "
+        "Several Some Many All Most Eastern Western Northern Southern Central Southeastern "
+        "Northeastern Southwestern Northwestern East West North South Old New Key Last Next First "
+        "Second Third Fourth Nearby Neighbouring Neighboring Adjacent Entire Same Residential "
+        "Industrial Commercial Military Iraqi Iraq Kurdish Christian Sunni Shia Shiite Arab "
+        "Turkmen Yazidi Federal Police Security Government Army Counter Terrorism Islamic State "
+        "Mosul Baghdad Nineveh Daesh Isis Isil In On At By For From With Into After Before When "
+        "While During Since And Or But If Although Despite Meanwhile However Residents Officials "
+        "Sources Troops Forces City Town Village District Neighbourhood Neighborhood Area Region"
+    ).split()
+)
+
+
+@dataclass(slots=True)
+class Scan:
+    """A section's words, their offsets, folded forms and the gazetteer names found in them."""
+
+    text: str
+    words: list[str]
+    offsets: list[int]
+    folded: list[str]
+    hits: list[tuple[int, int, str, tuple[str, ...]]]
+
+    def span(self, first: int, last: int) -> tuple[int, int]:
+        return self.offsets[2 * first], self.offsets[2 * last + 1]
+
+
+@dataclass(slots=True)
+class Candidate:
+    """A name that may be a place mention: its span, folded name and candidate places."""
+
+    start: int
+    end: int
+    normalised: str
+    keys: tuple[str, ...]
+    parent_key: str | None = None
+    confidence: float = 0.95
+    bank: str = ""
+    common: bool = False
+    first: int = 0
+    last: int = 0
+    extra: dict = field(default_factory=dict)
+
+
+def bank_in(text: str, whole: bool = False) -> str:
+    """'east' or 'west' when `text` names one side of the Tigris and not the other."""
+    low = text.lower()
+    east = ("east" in low or "left" in low) and bool(_EAST.search(text))
+    west = ("west" in low or "right" in low) and bool(_WEST.search(text))
+    return "east" if east and not west else "west" if west and not east else ""
+
+
+def _same_sentence(scan: Scan, a: int, b: int) -> bool:
+    """No sentence break between word a and word b (a < b)."""
+    return not _SENTENCE_BREAK.search(scan.text, scan.offsets[2 * a + 1], scan.offsets[2 * b])
+
+
+def _is_person(scan: Scan, first: int, last: int) -> bool:
+    prev = first - 1
+    while prev >= 0 and not scan.folded[prev] and _same_sentence(scan, prev, first):
+        prev -= 1  # skip "al" in "Haider al-Abadi"
+    if prev >= 0 and scan.words[prev] in _PERSON_BEFORE and _same_sentence(scan, prev, first):
+        return True
+    nxt = last + 1
+    # A nisba after the name: "Salam al-Obeidi" is a man.
+    return (
+        nxt + 1 < len(scan.words)
+        and not scan.folded[nxt]
+        and scan.words[nxt + 1][:1].isupper()
+        and scan.words[nxt + 1].endswith("i")
+        and scan.offsets[2 * nxt + 2] - scan.offsets[2 * nxt + 1] <= 1
+    )
+
+
+def _has_cue(scan: Scan, first: int, last: int, sentence: str, bank: str) -> bool:
+    if any(scan.folded[i] in _CUE_WORDS for i in range(first, last + 1)):
+        return True
+    lo, hi = max(0, first - 3), min(len(scan.words), last + 4)
+    for i in range(lo, first):
+        if scan.folded[i] in _CUE_WORDS and _same_sentence(scan, i, first):
+            return True
+    for i in range(last + 1, hi):
+        if scan.folded[i] in _CUE_WORDS and _same_sentence(scan, last, i):
+            return True
+    return bool(bank) and bank_in(sentence) == bank
+
+
+def find_candidates(
+    matcher: Matcher, section: _Section, scan: Scan, confirmed: set[str]
+) -> tuple[list[Candidate], list[Candidate]]:
+    """The gazetteer matches in a section that count as places, and those still needing a cue."""
+    accepted: list[Candidate] = []
+    pending: list[Candidate] = []
+    for first, last, name, keys in scan.hits:
+        places = [matcher.places[k] for k in keys]
+        outside = [p for p in places if p.kind not in _AREA_KINDS]
+        bank = ""
+        if not outside:
+            # "eastern Mosul" is Mosul; "Iraq" and "Nineveh" are not front-line places.
+            parents = {p.parent_key for p in places} - {None}
+            parent = matcher.places.get(parents.pop()) if len(parents) == 1 else None
+            if parent is None or parent.kind in _AREA_KINDS or len(places) > 1:
+                continue
+            bank, outside = places[0].bank, [parent]
+        # Lower case is never a place: "salam" is peace; a multi-word name needs one capital.
+        heads = (
+            [scan.words[first]]
+            if any(p.common_word for p in outside)
+            else [scan.words[i] for i in range(first, last + 1) if scan.folded[i]]
+        )
+        if not any(w[:1].isupper() or not w[:1].islower() for w in heads):
+            continue
+        if _is_person(scan, first, last):
+            continue
+        start, end = scan.span(first, last)
+        if first > 0 and not scan.folded[first - 1] and start - scan.offsets[2 * first - 1] <= 1:
+            start = scan.offsets[2 * first - 2]  # keep the article: "al-Zahour"
+        s_start, s_end = section.sentence_span(start)
+        sentence = section.text[s_start:s_end]
+        cand = Candidate(
+            start,
+            end,
+            name,
+            tuple(p.key for p in outside),
+            bank=bank or bank_in(sentence),
+            first=first,
+            last=last,
+        )
+        cand.common = all(p.common_word for p in outside)
+        if cand.common:
+            with_bank = {p.bank for p in outside} - {""}
+            cue_bank = with_bank.pop() if len(with_bank) == 1 else ""
+            if not _has_cue(scan, first, last, sentence, cue_bank):
+                pending.append(cand)
+                continue
+            cand.confidence = 0.8
+            confirmed.add(name)
+        accepted.append(cand)
+    _accept_listed(scan, accepted, pending, confirmed)
+    return accepted, pending
+
+
+def accept_confirmed(
+    accepted: list[Candidate], pending: list[Candidate], confirmed: set[str]
+) -> list[Candidate]:
+    """Add the pending common-word names that a cue confirmed elsewhere in the report."""
+    for cand in pending:
+        if cand.normalised in confirmed:
+            cand.confidence = 0.7
+            accepted.append(cand)
+    return sorted(accepted, key=lambda c: c.start)
+
+
+def _accept_listed(
+    scan: Scan, accepted: list[Candidate], pending: list[Candidate], confirmed: set[str]
+) -> None:
+    """A common-word name in a list with a known place counts: "Intisar and Siha neighbourhoods"."""
+    changed = True
+    while changed and pending:
+        changed = False
+        spans = sorted((c.first, c.last) for c in accepted)
+        for cand in list(pending):
+            for first, last in spans:
+                gap = (
+                    scan.text[scan.offsets[2 * last + 1] : cand.start]
+                    if last < cand.first
+                    else scan.text[cand.end : scan.offsets[2 * first]]
+                    if first > cand.last
+                    else None
+                )
+                if gap is not None and len(gap) < 12 and _LIST_GLUE.match(gap.rstrip() + " "):
+                    cand.confidence = 0.75
+                    confirmed.add(cand.normalised)
+                    accepted.append(cand)
+                    pending.remove(cand)
+                    changed = True
+                    break
+
+
+def find_unresolved(
+    matcher: Matcher, section: _Section, scan: Scan, report_bank: str
+) -> list[Candidate]:
+    """Names the text marks as places ("the X neighbourhood") that the gazetteer lacks."""
+    taken = [scan.span(first, last) for first, last, _, _ in scan.hits]
+    found: dict[int, Candidate] = {}
+    text = section.text
+    for trigger in _UNRESOLVED_TRIGGER.finditer(text):
+        # The full pattern only runs in a window around a cue word: it is costly over a body.
+        # The full pattern is tried only where a name could begin: the cue word itself
+        # ("district of X", "hay X") or a capital shortly before it ("X and Y districts").
+        at = trigger.start()
+        starts = [m.start() for m in _CAPITAL.finditer(text, max(0, at - 120), at)] + [at]
+        for pos in starts:
+            m = _UNRESOLVED.match(text, pos)
+            if m and m.start() <= at < m.end():
+                _add_unresolved(matcher, section, m, taken, found, report_bank)
+                break
+    return list(found.values())
+
+
+def _add_unresolved(
+    matcher: Matcher,
+    section: _Section,
+    m: re.Match[str],
+    taken: list[tuple[int, int]],
+    found: dict[int, Candidate],
+    report_bank: str,
+) -> None:
+    group = next(g for g in ("before", "after", "hay") if m[g])
+    g_start = m.start(group)
+    for nm in _ONE_NAME.finditer(m[group]):
+        start, end = g_start + nm.start(), g_start + nm.end()
+        start = _skip_non_names(section.text, start, end)
+        if start is None or start in found or any(a < end and start < b for a, b in taken):
+            continue
+        name = section.text[start:end]
+        folded = normalise(name)
+        s_start, s_end = section.sentence_span(start)
+        if folded in matcher.names or len(folded) < 3 or start == s_start:
+            continue
+        bank = bank_in(section.text[s_start:s_end]) or report_bank
+        parent = matcher.bank_areas.get(bank) if bank else matcher.default_parent
+        found[start] = Candidate(start, end, folded, (), parent_key=parent, confidence=0.5)
+
+
+def _skip_non_names(text: str, start: int, end: int) -> int | None:
+    """Move `start` past leading words that are not names; None if nothing is left."""
+    while start < end:
+        word_end = start
+        while word_end < end and not text[word_end].isspace():
+            word_end += 1
+        word = text[start:word_end]
+        bare = word.split("-", 1)[-1] if word.lower().startswith(("al-", "el-")) else word
+        if bare not in _NOT_NAMES and not word.endswith(("'s", "’s")):
+            return start
+        start = word_end + 1
+    return None

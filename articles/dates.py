@@ -1,0 +1,164 @@
+"""Event-date rules: the day a sentence says something happened, from its publication (pure)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from articles.names import TriggeredPattern
+
+STATED = "stated"
+RELATIVE = "relative"
+PUBLICATION = "publication"
+
+_MONTHS = {
+    name: n
+    for n, names in enumerate(
+        [
+            ("January", "Jan"),
+            ("February", "Feb"),
+            ("March", "Mar"),
+            ("April", "Apr"),
+            ("May",),
+            ("June", "Jun"),
+            ("July", "Jul"),
+            ("August", "Aug"),
+            ("September", "Sept", "Sep"),
+            ("October", "Oct"),
+            ("November", "Nov"),
+            ("December", "Dec"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+_WEEKDAYS = {
+    name: n
+    for n, name in enumerate(
+        ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+    )
+}
+_MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_NUMBERS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "1": 1, "2": 2, "3": 3}
+
+# Month names are matched case-sensitively: "may 5" is not a date, "May 5" is.
+_DATE_RE = re.compile(
+    rf"\b(?P<m1>{_MONTH})\.?\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<y1>\d{{4}}))?"
+    rf"|\b(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m2>{_MONTH})\b\.?(?:,?\s+(?P<y2>\d{{4}}))?"
+    rf"|\b(?P<wd>{'|'.join(_WEEKDAYS)})\b"
+    r"|\b(?P<rel>day\s+before\s+yesterday|yesterday|today|tonight|this\s+morning"
+    r"|this\s+evening|last\s+night|overnight)\b"
+    r"|\b(?P<ago>a|one|two|three|four|five|[1-5])\s+days?\s+ago\b"
+    r"|\b(?P<after>a|one|two|three|[1-3])\s+days?\s+(?:after|later\s+than)\b",
+    re.IGNORECASE,
+)
+_FIND = TriggeredPattern(
+    _DATE_RE,
+    [
+        *"0123456789",
+        *_MONTHS,
+        *_WEEKDAYS,
+        "day before",
+        "yesterday",
+        "today",
+        "tonight",
+        "this morning",
+        "this evening",
+        "last night",
+        "overnight",
+        *(f"{n} day" for n in _NUMBERS),
+    ],
+)
+_RELATIVE_DAYS = {
+    "yesterday": -1,
+    "today": 0,
+    "tonight": 0,
+    "this morning": 0,
+    "this evening": 0,
+    "last night": -1,
+    "overnight": -1,
+    "day before yesterday": -2,
+}
+_SPEECH = re.compile(
+    r"\b(?:said|says|told|tells|announced|stated|declared|reported|added|confirmed)\b", re.I
+)
+
+
+@dataclass(frozen=True, slots=True)
+class DateExpr:
+    """A date expression in a sentence: where it is, the day it names and how it was found."""
+
+    start: int
+    end: int
+    date: dt.date
+    precision: str
+
+
+def _explicit(month: int, day: int, year: str | None, published: dt.date) -> dt.date | None:
+    try:
+        if year:
+            return dt.date(int(year), month, day)
+        guess = dt.date(published.year, month, day)
+        # A day-and-month later than publication is last year's (a January report on "December 29").
+        return guess if guess <= published else dt.date(published.year - 1, month, day)
+    except ValueError:
+        return None
+
+
+def find_dates(sentence: str, published: dt.date) -> list[DateExpr]:
+    """Every date expression in `sentence`, resolved against the publication date."""
+    found: list[DateExpr] = []
+    shift_days = 0
+    shift_start = -1
+    for m in _FIND.finditer(sentence):
+        start, end = m.span()
+        day: dt.date | None = None
+        precision = RELATIVE
+        if m["m1"] or m["m2"]:
+            month = m["m1"] or m["m2"]
+            if not month[0].isupper():
+                continue
+            day = _explicit(
+                _MONTHS[month.title()], int(m["d1"] or m["d2"]), m["y1"] or m["y2"], published
+            )
+            precision = STATED
+        elif m["wd"]:
+            if not m["wd"][0].isupper():
+                continue
+            back = (published.weekday() - _WEEKDAYS[m["wd"].title()]) % 7
+            day = published - dt.timedelta(days=back)
+        elif m["rel"]:
+            day = published + dt.timedelta(days=_RELATIVE_DAYS[" ".join(m["rel"].lower().split())])
+        elif m["ago"]:
+            day = published - dt.timedelta(days=_NUMBERS[m["ago"].lower()])
+        else:
+            shift_days, shift_start = _NUMBERS[m["after"].lower()], start
+            continue
+        if day is None:
+            continue
+        if found and precision == STATED and 0 <= start - found[-1].end <= 3:
+            # "on Sunday (January 1)": the stated date replaces the weekday it explains.
+            start = found.pop().start
+        if shift_start >= 0:
+            # "a day after Thursday's attack": the named day plus the gap.
+            day, start, shift_start = day + dt.timedelta(days=shift_days), shift_start, -1
+            precision = RELATIVE if precision == RELATIVE else STATED
+        found.append(DateExpr(start, end, day, precision))
+    return found
+
+
+def nearest_date(dates: list[DateExpr], start: int, end: int) -> DateExpr | None:
+    """The date expression closest to the span start..end."""
+    if not dates:
+        return None
+    return min(dates, key=lambda d: d.start - end if d.start >= end else max(start - d.end, 0))
+
+
+def attribution_date(paragraph: str, published: dt.date) -> DateExpr | None:
+    """The date of a speech attribution ("sources said on Thursday") in a paragraph, if any."""
+    for expr in find_dates(paragraph, published):
+        window = paragraph[max(0, expr.start - 40) : expr.end + 40]
+        if _SPEECH.search(window):
+            return expr
+    return None

@@ -1,0 +1,84 @@
+"""Preview what the geoparser finds in report files, writing nothing to the database."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from articles.geoparse import FoundMention, geoparse
+from articles.matcher import get_matcher
+from articles.models import Place
+from articles.parsing import ReportRejected, parse_report
+
+
+def _place_rows(found: list[FoundMention]) -> dict[str, Place]:
+    keys = {m.place_key or m.parent_key for m in found} - {None}
+    return {p.slug: p for p in Place.objects.filter(slug__in=keys)}
+
+
+def _mention_json(m: FoundMention, places: dict[str, Place]) -> dict:
+    place = places.get(m.place_key) if m.place_key else None
+    # An unresolved name is drawn at its parent area, with the parent's radius.
+    point = place or (places.get(m.parent_key) if m.parent_key else None)
+    return {
+        "place": place.name if place else None,
+        "slug": m.place_key,
+        "surface": m.surface,
+        "status": m.status,
+        "event_date": m.event_date.isoformat(),
+        "lat": point.latitude if point else None,
+        "lon": point.longitude if point else None,
+        "precision_m": point.radius_m if point else None,
+        "sentence": m.sentence,
+    }
+
+
+class Command(BaseCommand):
+    help = "Show the places, statuses and event dates the geoparser finds in report files."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("paths", nargs="+", metavar="PATH")
+        parser.add_argument("--json", action="store_true", help="Print a JSON array.")
+
+    def handle(self, *args: object, paths: list[str], **options: object) -> None:
+        matcher = get_matcher()
+        zone = settings.NEWSMAP_SOURCE_TIMEZONE
+        results, failures = [], 0
+        for path in paths:
+            try:
+                report = parse_report(Path(path).read_bytes(), source_timezone=zone)
+            except (OSError, ReportRejected) as exc:
+                failures += 1
+                reason = getattr(exc, "reason", None) or str(exc)
+                self.stderr.write(f"{path}: not a report: {reason}")
+                results.append({"path": path, "error": reason, "mentions": []})
+                continue
+            day = report.published_at.astimezone(ZoneInfo(zone)).date()
+            found = geoparse(
+                report.title, report.body, [r.title for r in report.related], day, matcher
+            )
+            places = _place_rows(found)
+            results.append(
+                {
+                    "path": path,
+                    "title": report.title,
+                    "published_at": report.published_at.isoformat(),
+                    "mentions": [_mention_json(m, places) for m in found],
+                }
+            )
+        if options["json"]:
+            self.stdout.write(json.dumps(results, ensure_ascii=False, indent=2))
+        else:
+            for result in results:
+                self.stdout.write(f"{result['path']}: {result.get('title', '')}")
+                for m in result["mentions"]:
+                    self.stdout.write(
+                        f"  {m['place'] or m['surface'] + ' (unresolved)'}: {m['status']}"
+                        f" on {m['event_date']}"
+                    )
+        if failures:
+            raise CommandError(f"{failures} of {len(paths)} files could not be read as reports")

@@ -1,0 +1,183 @@
+"""Front-line status rules: what a sentence says happened at a place it names (pure)."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+
+from articles.names import TriggeredPattern
+
+ADVANCE = "advance"
+FIGHTING = "fighting"
+CLEARING = "clearing"
+RETAKEN = "retaken"
+ISIS_HELD = "isis_held"
+MENTIONED = "mentioned"
+
+# How far along the fight a status is; the strongest claim about a place is its summary.
+STATUS_RANK = {MENTIONED: 0, ISIS_HELD: 1, ADVANCE: 2, FIGHTING: 3, CLEARING: 4, RETAKEN: 5}
+
+_ISIS = (
+    r"(?:the\s+)?(?:ISIS|ISIL|(?-i:IS)|Daesh|Islamic\s+State|militants?|jihadists?|terrorists?|"
+    r"extremists?|insurgents?|the\s+group|the\s+ISIL\s+militants?)"
+)
+_TAKE_VERBS = (
+    r"(?:liberate|retake|recapture|capture|free|seize|take|regain|clear|storm|enter|reach)"
+)
+
+# One alternation, tried left to right at each position: intent phrases come first so that they
+# swallow the verb they govern ("aims to liberate" never reaches the retaken rule), compound
+# advances come before their parts ("began the offensive to liberate" is an advance).
+_CUES = re.compile(
+    rf"(?P<intent>\b(?:aims?|aiming|aimed|plans?|planning|planned|seeks?|seeking|sought|trying|"
+    rf"tries|tried|attempt\w*|fail\w*|intends?|intending|prepar\w*|expected|hopes?|hoping|"
+    rf"vows?|vowed|wants?|bid|ready|poised|set|push|pushing|efforts?|bids?|battle|campaign|"
+    rf"offensive|operations?|drive|order\w*)\s+(?:\w+\s+){{0,2}}?to\s+(?:\w+\s+)?{_TAKE_VERBS}\w*"
+    rf"|\bbefore\s+(?:\w+\s+){{0,2}}?(?:reach|enter|retake|liberat)\w*)"
+    rf"|(?P<isis_held>\bunder\s+(?:the\s+)?(?:full\s+|total\s+)?(?:{_ISIS}['’]?s?\s+)?"
+    rf"(?:control|grip|rule|occupation|siege|hold)\b"
+    rf"|\b(?:controlled|held|occupied|seized|captured|overrun)\s+by\s+{_ISIS}"
+    rf"|\b(?:ISIS|ISIL|(?-i:IS)|Daesh|militant|jihadist)[-\s]held\b"
+    rf"|\b(?:ISIS|ISIL|(?-i:IS)|Daesh)['’]?s?\s+(?:last\s+)?(?:strongholds?|bastion|enclave)\b"
+    rf"|\blast\s+(?:\w+\s+)?(?:stronghold|bastion|enclave)\b)"
+    r"|(?P<advance>\b(?:began|begun|begin|begins|launched|launch|launches|started|start|starts|"
+    r"kicked\s+off)\s+(?:\w+\s+){0,3}?(?:offensive|operations?|assault|attack|push|battle|"
+    r"campaign|drive)\b(?:\s+to\s+\w+)?"
+    r"|\b(?:entered|enters|entering|enter)\b|\bstorm(?:ed|ing|s)?\b"
+    r"|\b(?:pushed|pushing|pushes|push|moved|moving|broke|breaking|edged|advanced|advancing)"
+    r"\s+(?:\w+\s+)?(?:into|through)\b"
+    r"|\bopened\s+(?:\w+\s+)?way\s+into\b|\bmade\s+(?:\w+\s+)?way\s+into\b|\bbreach\w*"
+    r"|\badvanc(?:e|ed|es|ing)\b|\breach(?:ed|ing)?\b|\bpenetrat\w*|\bclosing\s+in\b"
+    r"|\bencircl\w*|\bsurround(?:ed|ing)\b|\bapproach(?:ed|ing)\b)"
+    r"|(?P<retaken>\b(?:took|taken|take|takes|taking|gained|regained|"
+    r"seized|assumed|established|imposed)\s+(?:\w+[-\s]+){0,3}?control\b"
+    r"|\b(?:full|total|complete)\s+control\b"
+    r"|\brecaptur\w*|\bretak(?:e|en|es|ing)\b|\bretook\b|\bliberat(?:e|ed|es|ion)\b"
+    r"|\bcleared\b|\bfreed\b|\bcaptur(?:e|ed|es)\b|\bseized?\b|\bregain(?:ed)?\b|\bsecured\b"
+    r"|\b(?:raised|raising|hoisted|hoisting)\s+(?:the\s+)?(?:\w+\s+)?flags?\b"
+    r"|\bfell\s+to\s+(?:the\s+)?(?:Iraqi|government|security|army|federal|Kurdish|Peshmerga)\b"
+    r"|\b(?:pushed|drove|driven|drive|driving|expelled|kicked|ousted|flushed|chased)\s+"
+    r"(?:[\w-]+\s+){0,3}?out\s+of\b)"
+    r"|(?P<clearing>\bclear(?:ing|s)?\b(?!\s+(?:that|to|of|whether|how|in)\b)|\bcleans\w*"
+    r"|\bcomb(?:ing|ed|s)?\b|\bmop\w*[-\s]up\b|\bmopping\b|\bsweep(?:s|ing)?\b"
+    r"|\bsearch(?:ed|es|ing)?\b|\bsecuring\b|\bdefus\w*)"
+    r"|(?P<fighting>\bclash\w*|\bfighting\b|\bfought\b|\bfights?\b|\bbattl(?:e|es|ed|ing)\b"
+    r"|\b(?:counter[-\s]?)?attack\w*|\bshell(?:ed|ing|s)\b|\bambush\w*|\bfirefights?\b"
+    r"|\bskirmish\w*|\bresistance\b|\bengaged\b|\bcombat\b|\bgunfights?\b|\bmortars?\b"
+    r"|\bsnipers?\b|\bsuicide\s+(?:car\s+)?bomb\w*|\bcar\s+bombs?\b|\bVBIEDs?\b"
+    r"|\bair\s*strikes?\b|\bbombard\w*|\bcounter-?offensive\b)",
+    re.IGNORECASE,
+)
+_TRIGGERS = (
+    "aim plan seek sought try tri attempt fail intend prepar expected hope hoping vow want bid "
+    "ready poised set push effort battl campaign offensive operation drive order before under "
+    "controlled held occupied seized captured overrun isis isil is- is's is’s daesh militant "
+    "jihadist last began begun begin launch start kicked enter storm moved moving broke "
+    "breaking edged advanc opened made breach reach penetrat closing encircl surround approach "
+    "took taken take gained regained seiz assumed established imposed full total complete "
+    "recaptur retak retook liberat cleared freed captur regain secur raised raising hoisted "
+    "hoisting fell pushed drove driven driving expelled ousted flushed chased clear cleans comb "
+    "mop sweep search defus clash fight fought counter attack shell ambush firefight skirmish "
+    "resistance engaged combat gunfight mortar sniper suicide car vbied air bombard"
+).split()
+_FIND = TriggeredPattern(_CUES, _TRIGGERS)
+# A word shortly before a cue that turns it into an intent, a future or a denial.
+_GUARD_WORDS = frozenset(
+    "will would could may might shall aim aims aiming plan plans planning seek seeks seeking "
+    "trying tries attempt attempts attempting attempted fail fails failed failing intend intends "
+    "intended intending prepare prepares preparing expected hope hopes hoping vow vows vowed "
+    "not never yet without unable cannot can't won't before until whether".split()
+)
+_WORD_EDGES = "\"'“”‘’,.;:()[]"
+
+
+def _guarded(before: str) -> bool:
+    for word in before.split()[-4:]:
+        word = word.strip(_WORD_EDGES).lower()
+        if word in _GUARD_WORDS or word.endswith(("n't", "n’t")):
+            return True
+    return False
+
+
+# "to liberate" is an aim unless the forces were able to, managed to or continued to.
+_INFINITIVE = re.compile(r"\bto\s+$", re.IGNORECASE)
+_DONE_INFINITIVE = re.compile(
+    r"\b(?:able|managed|succeeded|continued|continue|continues|continuing|began|begun|"
+    r"started|proceeded)\s+to\s+$",
+    re.IGNORECASE,
+)
+# A place named only as a reference point: "villages around Hammam al-Alil", "South of Mosul".
+_REFERENCE = re.compile(
+    r"(?:\bnear(?:by)?|\baround|\boutside|\bclose\s+to|\bbeyond|\bvicinity\s+of|"
+    r"\b(?:north|south|east|west)(?:-?(?:east|west))?(?:ern|wards?)?\s+of|"
+    r"\b(?:km|kilometres|kilometers|miles|metres|meters)\s+(?:\w+\s+)?(?:of|from))"
+    r"\s+(?:just\s+)?(?:the\s+)?(?:(?:city|town|village|district|area)\s+of\s+)?$",
+    re.IGNORECASE,
+)
+# Clause breaks: a cue in the mention's own clause beats a nearer one across "while".
+_CLAUSE = re.compile(r";|\s[-–—]\s|,\s*(?:while|whereas|but|as|when|after|and)\b|\bwhile\b")
+_STATUSES = (ADVANCE, FIGHTING, CLEARING, RETAKEN, ISIS_HELD)
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    """A status cue in a sentence."""
+
+    start: int
+    end: int
+    status: str
+
+
+def find_cues(sentence: str) -> list[Cue]:
+    """Status cues in `sentence`, without those an intent, future or negation governs."""
+    cues: list[Cue] = []
+    for m in _FIND.finditer(sentence):
+        status = m.lastgroup
+        if status not in _STATUSES:
+            continue
+        before = sentence[max(0, m.start() - 60) : m.start()]
+        if _guarded(before):
+            continue
+        if (
+            status in (RETAKEN, CLEARING, ADVANCE)
+            and _INFINITIVE.search(before)
+            and not _DONE_INFINITIVE.search(before)
+        ):
+            continue
+        cues.append(Cue(m.start(), m.end(), status))
+    return cues
+
+
+def clause_breaks(sentence: str) -> list[int]:
+    """Offsets where a new clause begins."""
+    return [m.start() for m in _CLAUSE.finditer(sentence)]
+
+
+_REFERENCE_HINTS = frozenset("near nearby around outside to beyond of from".split())
+
+
+def is_reference_point(sentence: str, start: int) -> bool:
+    """The place at `start` is named only to locate something else."""
+    before = sentence[max(0, start - 50) : start]
+    if not _REFERENCE_HINTS.intersection(before.lower().split()[-6:]):
+        return False
+    return bool(_REFERENCE.search(before))
+
+
+def status_for(sentence: str, cues: list[Cue], breaks: list[int], start: int, end: int) -> str:
+    """The status the sentence gives the place at start..end: its nearest cue, same clause first."""
+    if not cues or is_reference_point(sentence, start):
+        return MENTIONED
+
+    def clause(pos: int) -> int:
+        return bisect_right(breaks, pos)
+
+    own = clause(start)
+
+    def cost(cue: Cue) -> float:
+        # A cue after the name ("Intisar was recaptured") counts, a little less than one before.
+        gap = start - cue.end if cue.end <= start else (cue.start - end) * 1.5
+        return max(gap, 0) + (0 if clause(cue.start) == own else 1000)
+
+    return min(cues, key=cost).status

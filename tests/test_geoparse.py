@@ -1,0 +1,320 @@
+"""The pure geoparser on plain strings and the two seed reports."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from articles.geoparse import Matcher, NameEntry, geoparse
+from articles.parsing import parse_report
+
+SEEDS = Path(__file__).resolve().parent.parent / "articles" / "data" / "reports"
+FRIDAY = dt.date(2016, 11, 4)
+
+# slug, name, kind, parent, bank, common_word, lat, lon, aliases
+PLACES = [
+    ("iraq", "Iraq", "country", None, "", False, 33.0, 44.0, "Iraq"),
+    ("nineveh", "Nineveh", "region", "iraq", "", False, 36.34, 43.13, "Nineveh|Ninewa"),
+    ("mosul", "Mosul", "city", "nineveh", "", False, 36.34, 43.13, "Mosul|al-Mawsil"),
+    (
+        "east-mosul",
+        "East Mosul",
+        "region",
+        "mosul",
+        "east",
+        False,
+        36.355,
+        43.19,
+        "East Mosul|eastern Mosul|left bank",
+    ),
+    (
+        "west-mosul",
+        "West Mosul",
+        "region",
+        "mosul",
+        "west",
+        False,
+        36.345,
+        43.09,
+        "West Mosul|western Mosul|right bank",
+    ),
+    (
+        "zahour",
+        "al-Zahour",
+        "district",
+        "mosul",
+        "east",
+        False,
+        36.36,
+        43.19,
+        "al-Zahour|Zuhur|Zohour",
+    ),
+    (
+        "kokjeli",
+        "Kokjeli",
+        "district",
+        "mosul",
+        "east",
+        False,
+        36.35,
+        43.26,
+        "Kokjeli|Gogjali|Kukjali",
+    ),
+    ("karama", "al-Karama", "district", "mosul", "east", True, 36.358, 43.247, "al-Karama"),
+    ("intisar", "al-Intisar", "district", "mosul", "east", True, 36.33, 43.2, "Intisar"),
+    ("salam", "al-Salam", "district", "mosul", "east", True, 36.33, 43.2, "al-Salam|Salaam"),
+    ("siha", "al-Siha", "district", "mosul", "east", False, 36.33, 43.21, "Siha|Saha|Sihha"),
+    ("yarmouk", "al-Yarmouk", "district", "mosul", "west", True, 36.33, 43.1, "Yarmouk"),
+    ("baghdad", "Baghdad", "city", "iraq", "", False, 33.3, 44.4, "Baghdad"),
+    (
+        "yarmouk-baghdad",
+        "Yarmouk (Baghdad)",
+        "district",
+        "baghdad",
+        "",
+        True,
+        33.3,
+        44.35,
+        "Yarmouk",
+    ),
+    (
+        "hammam-al-alil",
+        "Hammam al-Alil",
+        "town",
+        "nineveh",
+        "",
+        False,
+        36.16,
+        43.26,
+        "Hammam al-Alil|Hamam al Alil",
+    ),
+    ("najaf", "Najaf", "city", "iraq", "", False, 31.99, 44.33, "Najaf"),
+]
+
+
+def make_matcher() -> Matcher:
+    entries = []
+    for slug, name, kind, parent, bank, common, lat, lon, aliases in PLACES:
+        for alias in {name, *aliases.split("|")}:
+            entries.append(NameEntry(alias, slug, name, kind, parent, bank, common, lat, lon))
+    return Matcher(entries)
+
+
+MATCHER = make_matcher()
+
+
+def parse(body: str, title: str = "Report", related: list[str] | None = None, day=FRIDAY):
+    return geoparse(title, body, related or [], day, MATCHER)
+
+
+def places(found) -> list[str | None]:
+    return [m.place_key for m in found]
+
+
+def seed(name: str):
+    report = parse_report((SEEDS / name).read_bytes(), source_timezone="Asia/Baghdad")
+    day = report.published_at.date()
+    found = geoparse(report.title, report.body, [r.title for r in report.related], day, MATCHER)
+    return report, found
+
+
+def primary(found, key: str):
+    (m,) = [m for m in found if m.place_key == key and m.is_primary]
+    return m
+
+
+def test_seed_000_names_its_districts_with_status_and_date():
+    _, found = seed("000_e3a33125ca4d3b23.txt")
+    assert set(places(found)) == {"zahour", "kokjeli", "karama", "hammam-al-alil", "mosul"}
+    zahour = {(m.status, m.event_date) for m in found if m.place_key == "zahour"}
+    assert zahour == {("advance", FRIDAY), ("fighting", FRIDAY)}
+    assert primary(found, "kokjeli").status == "clearing"
+    assert primary(found, "karama").status == "fighting"
+    hammam = primary(found, "hammam-al-alil")
+    assert (hammam.status, hammam.event_date) == ("advance", dt.date(2016, 11, 3))
+    assert hammam.date_precision == "relative"
+    assert [m.surface for m in found if m.place_key == "zahour"] == ["al-Zahour", "al-Zahour"]
+
+
+def test_seed_002_names_intisar_siha_salam_and_not_the_general():
+    _, found = seed("002_99120984bf29ea95.txt")
+    assert set(places(found)) == {"intisar", "siha", "salam", "mosul", "najaf"}
+    intisar = primary(found, "intisar")
+    assert (intisar.status, intisar.event_date, intisar.date_precision) == (
+        "retaken",
+        dt.date(2017, 1, 1),
+        "stated",
+    )
+    assert primary(found, "siha").status == "retaken"
+    assert {m.surface for m in found if m.place_key == "siha"} == {"Siha", "Saha"}
+    assert primary(found, "salam").status in {"clearing", "fighting"}
+    najaf = [m for m in found if m.place_key == "najaf"]
+    assert [m.section for m in najaf] == ["related"]
+    assert not any("Lami" in m.surface or "Abadi" in m.surface for m in found)
+
+
+def test_offsets_point_back_into_each_section():
+    report, found = seed("002_99120984bf29ea95.txt")
+    related = [r.title for r in report.related]
+    for m in found:
+        text = {"title": report.title, "body": report.body}.get(m.section)
+        if m.section == "related":
+            text = next(t for t in related if t == m.sentence)
+        assert text[m.start : m.end] == m.surface
+
+
+def test_one_primary_mention_per_place():
+    _, found = seed("000_e3a33125ca4d3b23.txt")
+    keys = [m.place_key for m in found if m.is_primary]
+    assert sorted(keys) == sorted(set(places(found)))
+
+
+def test_a_lowercase_common_word_is_never_a_place():
+    found = parse("The talks brought salam and karama to the Intisar neighbourhood.")
+    assert places(found) == ["intisar"]
+
+
+def test_a_common_word_name_needs_a_place_cue():
+    assert parse("Officials spoke of Karama and national unity.") == []
+    assert places(parse("Troops entered the Karama neighbourhood.")) == ["karama"]
+    assert places(parse("Troops entered Hay al-Salam on Friday.")) == ["salam"]
+    assert places(parse("Troops entered Karama, in eastern Mosul.")) == ["karama", "mosul"]
+
+
+def test_a_common_word_name_in_a_list_with_a_known_place_counts():
+    found = parse("Forces took control of Siha and Intisar.")
+    assert places(found) == ["siha", "intisar"]
+
+
+def test_a_cue_elsewhere_in_the_report_confirms_a_common_word_name():
+    found = parse("Forces entered the Intisar district. A base in Intisar was shelled.")
+    assert places(found) == ["intisar", "intisar"]
+
+
+def test_personal_names_are_not_places():
+    body = (
+        "Abu Bakr al-Baghdadi spoke. Prime Minister Haider al-Abadi visited. "
+        "Major General Ali Lami said Najaf al-Husseini agreed."
+    )
+    assert parse(body) == []
+
+
+def test_country_and_province_names_are_not_output_but_east_mosul_is_mosul():
+    found = parse("Iraq said fighting in Nineveh and in eastern Mosul went on.")
+    assert places(found) == ["mosul"]
+    assert found[0].surface == "eastern Mosul"
+
+
+def test_transliteration_variants_and_suffixes_still_match():
+    found = parse(
+        "Forces reached Hamam al Alil Township, then Gogjali district's houses and Zohour."
+    )
+    assert places(found) == ["hammam-al-alil", "kokjeli", "zahour"]
+    assert found[1].surface == "Gogjali"
+
+
+def test_a_name_inside_a_longer_word_is_not_matched():
+    assert parse("Mosuli traders and Najafis met.") == []
+
+
+def test_an_unknown_named_neighbourhood_is_unresolved_at_its_bank():
+    found = parse(
+        "Troops liberated the Muhandiseen and Tameem neighbourhoods on Mosul's left bank."
+    )
+    unresolved = [m for m in found if m.place_key is None]
+    assert [(m.surface, m.parent_key, m.status) for m in unresolved] == [
+        ("Muhandiseen", "east-mosul", "retaken"),
+        ("Tameem", "east-mosul", "retaken"),
+    ]
+
+
+def test_an_unresolved_name_without_a_bank_goes_to_mosul():
+    found = parse("Clashes broke out in the district of Wadi Hajar.")
+    assert [(m.surface, m.parent_key) for m in found] == [("Wadi Hajar", "mosul")]
+
+
+def test_ordinary_capitalised_words_before_district_are_not_unresolved_names():
+    assert parse("Police said the Eastern district was calm. The Industrial district burned.") == []
+
+
+def test_a_shared_name_resolves_to_the_report_side_of_the_river():
+    found = parse("Forces entered the Yarmouk neighbourhood of western Mosul.")
+    assert places(found) == ["yarmouk", "mosul"]
+    found = parse("A car bomb hit the Yarmouk district of Baghdad.")
+    assert places(found) == ["yarmouk-baghdad", "baghdad"]
+
+
+def test_related_headlines_need_their_own_cues():
+    found = parse(
+        "Nothing here.", related=["VIDEO: Intisar Rally", "ISIS Attacks Police near Najaf"]
+    )
+    assert places(found) == ["najaf"]
+    assert found[0].section == "related" and found[0].start == 25
+
+
+def test_an_empty_gazetteer_finds_nothing_but_unresolved_names():
+    empty = Matcher([])
+    found = geoparse("T", "Troops entered the Zuhur neighbourhood.", [], FRIDAY, empty)
+    assert [(m.place_key, m.surface) for m in found] == [(None, "Zuhur")]
+
+
+@pytest.mark.parametrize("alias", ["al-Zahour", "Zuhur", "Zohour", "ZOHOUR"])
+def test_every_spelling_of_a_place_is_found(alias):
+    assert places(parse(f"Troops entered {alias} on Friday.")) == ["zahour"]
+
+
+@pytest.mark.django_db
+def test_the_geoparse_command_previews_files_as_json_without_writing(tmp_path, settings):
+    import json
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from articles.models import Mention, Place
+    from tests.factories import make_place
+
+    settings.NEWSMAP_MATCHER_CHECK_SECONDS = 0
+    mosul = make_place("Mosul", slug="mosul", kind=Place.Kind.CITY, latitude=36.34, radius_m=9000)
+    make_place(
+        "East Mosul",
+        slug="east-mosul",
+        kind=Place.Kind.REGION,
+        parent=mosul,
+        bank=Place.Bank.EAST,
+        radius_m=8000,
+    )
+    make_place("al-Zahour", slug="zahour", parent=mosul, bank=Place.Bank.EAST, radius_m=1500)
+    out = StringIO()
+    call_command("geoparse", str(SEEDS / "000_e3a33125ca4d3b23.txt"), "--json", stdout=out)
+
+    (result,) = json.loads(out.getvalue())
+    assert result["title"].startswith("Iraqi Forces Continue Their Advance")
+    assert result["published_at"].startswith("2016-11-04T18:47:52")
+    zahour = [m for m in result["mentions"] if m["slug"] == "zahour"]
+    assert zahour[0] == {
+        "place": "al-Zahour",
+        "slug": "zahour",
+        "surface": "al-Zahour",
+        "status": "advance",
+        "event_date": "2016-11-04",
+        "lat": 36.36,
+        "lon": 43.17,
+        "precision_m": 1500,
+        "sentence": "The Iraqi forces opened their way into al-Zahour region on the Eastern side "
+        "of the city of Mosul.",
+    }
+    assert not Mention.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_geoparse_command_fails_on_a_file_that_is_not_a_report(tmp_path):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    bad = tmp_path / "empty.txt"
+    bad.write_text("\n\n")
+    with pytest.raises(CommandError, match="1 of 1 files"):
+        call_command("geoparse", str(bad), "--json", stdout=StringIO(), stderr=StringIO())

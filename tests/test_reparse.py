@@ -1,0 +1,92 @@
+"""The reparse command: fresh automatic mentions after a gazetteer change, editors' kept."""
+
+from __future__ import annotations
+
+import datetime as dt
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from articles.models import Alias, Mention, Status
+from tests.factories import make_article, make_place
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def reports(settings):
+    settings.NEWSMAP_MATCHER_CHECK_SECONDS = 0
+    make_place("Mosul", slug="mosul")
+    old = make_article(
+        title="Old report",
+        body="Forces entered Gogjali on Friday.",
+        published_at=dt.datetime(2016, 11, 4, 12, tzinfo=dt.UTC),
+    )
+    new = make_article(
+        title="New report",
+        body="Forces recaptured Gogjali and entered Mosul.",
+        published_at=dt.datetime(2016, 11, 20, 12, tzinfo=dt.UTC),
+    )
+    return old, new
+
+
+def reparse(*args: str) -> str:
+    out = StringIO()
+    call_command("reparse", *args, stdout=out, stderr=StringIO())
+    return out.getvalue()
+
+
+def test_it_finds_a_place_added_to_the_gazetteer_since_import(reports):
+    old, new = reports
+    reparse()
+    assert not Mention.objects.filter(surface="Gogjali").exists()
+    kokjeli = make_place("Kokjeli", slug="kokjeli")
+    Alias.objects.create(place=kokjeli, text="Gogjali")
+
+    output = reparse()
+
+    assert "Reparsed 2 reports" in output
+    found = Mention.objects.filter(place=kokjeli).order_by("event_date")
+    assert [(m.article, m.status) for m in found] == [(old, Status.ADVANCE), (new, Status.RETAKEN)]
+
+
+def test_since_limits_it_to_reports_published_on_or_after_the_day(reports):
+    old, new = reports
+    output = reparse("--since", "2016-11-20")
+    assert "Reparsed 1 reports" in output
+    assert not Mention.objects.filter(article=old).exists()
+    assert Mention.objects.filter(article=new).exists()
+
+
+def test_editor_decisions_survive_a_reparse(reports):
+    _, new = reports
+    reparse()
+    mosul = Mention.objects.get(article=new, surface="Mosul")
+    mosul.decided_by = Mention.DecidedBy.EDITOR
+    mosul.status = Status.FIGHTING
+    mosul.save()
+    rejected = Mention.objects.create(
+        article=new,
+        place=None,
+        surface="Gogjali",
+        normalised="gugjali",
+        start=25,
+        end=32,
+        sentence="Forces recaptured Gogjali and entered Mosul.",
+        event_date=dt.date(2016, 11, 20),
+        rejected=True,
+    )
+
+    reparse()
+
+    mosul.refresh_from_db()
+    assert (mosul.decided_by, mosul.status) == (Mention.DecidedBy.EDITOR, Status.FIGHTING)
+    assert Mention.objects.filter(article=new, surface="Mosul").count() == 1
+    rejected.refresh_from_db()
+    assert rejected.rejected
+
+
+def test_a_bad_since_date_is_an_error_that_says_the_format(reports):
+    with pytest.raises(CommandError, match="YYYY-MM-DD"):
+        reparse("--since", "20 November")

@@ -1,0 +1,111 @@
+"""Status and event-date rules on single sentences."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from articles.dates import attribution_date, find_dates
+from articles.status import clause_breaks, find_cues, status_for
+
+FRIDAY = dt.date(2016, 11, 4)
+MONDAY = dt.date(2017, 1, 2)
+
+
+def status_of(sentence: str, name: str) -> str:
+    start = sentence.index(name)
+    return status_for(
+        sentence, find_cues(sentence), clause_breaks(sentence), start, start + len(name)
+    )
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Iraqi forces entered Zahour on Friday.", "advance"),
+        ("The troops pushed into Zahour.", "advance"),
+        ("Police began the offensive to liberate Hammam.", "advance"),
+        ("Heavy fighting is underway in Zahour.", "fighting"),
+        ("Units clashed with ISIS at the entrance of Karama.", "fighting"),
+        ("Troops are carrying out cleansing operations in Kokjeli.", "clearing"),
+        ("They are combing Kokjeli for mines.", "clearing"),
+        ("Police recaptured Intisar from ISIS.", "retaken"),
+        ("Forces had taken near total control of Intisar.", "retaken"),
+        ("Soldiers raised the Iraqi flag over Intisar.", "retaken"),
+        ("Our troops were able to liberate Intisar.", "retaken"),
+        ("Intisar was recaptured on Sunday.", "retaken"),
+        ("Zahour remains under ISIS control.", "isis_held"),
+        ("Zahour, the last district controlled by ISIL, waits.", "isis_held"),
+        ("The army aims to liberate Intisar.", "mentioned"),
+        ("Forces failed to retake Intisar.", "mentioned"),
+        ("Forces plan to enter Intisar next week.", "mentioned"),
+        ("Troops will storm Intisar.", "mentioned"),
+        ("They are seeking to recapture Intisar.", "mentioned"),
+        ("Troops have not entered Intisar.", "mentioned"),
+        ("Villages around Hammam have been retaken.", "mentioned"),
+        ("Clashes flared south of Mosul.", "mentioned"),
+        ("Residents of Intisar met.", "mentioned"),
+    ],
+)
+def test_a_sentence_gives_its_place_a_status(sentence, expected):
+    place = next(
+        w for w in ("Zahour", "Hammam", "Karama", "Kokjeli", "Intisar", "Mosul") if w in sentence
+    )
+    assert status_of(sentence, place) == expected
+
+
+def test_each_place_takes_the_cue_of_its_own_clause():
+    sentence = (
+        "Troops carry out cleansing operations in Kokjeli, while other units are engaged in "
+        "clashes at the entrance of Karama."
+    )
+    assert status_of(sentence, "Kokjeli") == "clearing"
+    assert status_of(sentence, "Karama") == "fighting"
+
+
+def dates_in(sentence: str, published: dt.date = FRIDAY) -> list[tuple[dt.date, str]]:
+    return [(d.date, d.precision) for d in find_dates(sentence, published)]
+
+
+def test_a_stated_date_beats_its_weekday():
+    assert dates_in("Recaptured on Sunday (January 1), officers said.", MONDAY) == [
+        (dt.date(2017, 1, 1), "stated")
+    ]
+
+
+def test_a_day_and_month_after_publication_is_last_year():
+    assert dates_in("The push began on December 29.", MONDAY) == [(dt.date(2016, 12, 29), "stated")]
+    assert dates_in("On 1 January 2017 it fell.", FRIDAY) == [(dt.date(2017, 1, 1), "stated")]
+
+
+def test_a_weekday_is_the_latest_such_day_up_to_publication():
+    assert dates_in("Sources said on Thursday.") == [(dt.date(2016, 11, 3), "relative")]
+    assert dates_in("Fighting on Friday.") == [(FRIDAY, "relative")]
+    assert dates_in("Fighting on Saturday.") == [(dt.date(2016, 10, 29), "relative")]
+
+
+@pytest.mark.parametrize(
+    ("phrase", "day"),
+    [
+        ("yesterday", dt.date(2016, 11, 3)),
+        ("today", FRIDAY),
+        ("last night", dt.date(2016, 11, 3)),
+        ("the day before yesterday", dt.date(2016, 11, 2)),
+        ("two days ago", dt.date(2016, 11, 2)),
+        ("a day after Wednesday's attack", dt.date(2016, 11, 3)),
+    ],
+)
+def test_relative_days(phrase, day):
+    assert [d for d, _ in dates_in(f"It happened {phrase}.")] == [day]
+
+
+def test_lowercase_months_and_weekdays_are_words_not_dates():
+    assert dates_in("Troops may 5 times march on.") == []
+
+
+def test_an_attribution_date_comes_from_a_speech_verb():
+    assert attribution_date("Police sources said on Thursday that forces moved.", FRIDAY).date == (
+        dt.date(2016, 11, 3)
+    )
+    assert attribution_date("The attack on Thursday killed four.", FRIDAY) is None
