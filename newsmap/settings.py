@@ -6,6 +6,8 @@ import os
 from pathlib import Path
 
 import dj_database_url
+import xstatic.pkg.leaflet
+import xstatic.pkg.leaflet_markercluster
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -64,7 +66,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
-    "django.contrib.staticfiles",
+    "newsmap.apps.NewsmapStaticFilesConfig",
     "django_htmx",
     "template_partials",
     "simple_history",
@@ -153,7 +155,12 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+# Leaflet and its marker clusters come from their PyPI packages, never copied into the repo.
+STATICFILES_DIRS = [
+    BASE_DIR / "static",
+    ("leaflet", xstatic.pkg.leaflet.BASE_DIR),
+    ("leaflet-markercluster", xstatic.pkg.leaflet_markercluster.BASE_DIR),
+]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -52,6 +52,15 @@ def find_chromium() -> str | None:
     )
 
 
+@pytest.fixture(scope="session", autouse=True)
+def plain_http_live_server() -> Iterator[None]:
+    """Serve the live server over plain HTTP; its middleware reads the redirect setting once."""
+    from django.test import override_settings
+
+    with override_settings(SECURE_SSL_REDIRECT=False):
+        yield
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator:
     from playwright.sync_api import sync_playwright
@@ -88,3 +97,13 @@ def page(browser, live_server) -> Iterator:
     page.dialogs = dialogs
     yield page
     context.close()
+
+
+@pytest.fixture
+def seeded(transactional_db) -> None:
+    """The shipped gazetteer and the seed reports, loaded and geoparsed by the real commands."""
+    from django.conf import settings
+    from django.core.management import call_command
+
+    call_command("load_gazetteer", verbosity=0)
+    call_command("import_articles", str(settings.BASE_DIR / "articles/data/reports"), verbosity=0)

@@ -1,0 +1,274 @@
+"""What the map shows, read from the database: place statuses, reports in a window, the timeline.
+
+Shared by the JSON APIs (`api.py`), the pages (`views.py`) and the embed, so all of them parse
+parameters and count reports the same way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Max, Min, Q
+from django.urls import reverse
+
+from articles import frontline
+from articles.models import Article, Mention, Place, Status
+
+WINDOWS = (1, 3, 7, 30)
+DEFAULT_WINDOW = 7
+# Countries and regions are too coarse to draw as front-line places.
+MAP_KINDS = [k for k in Place.Kind.values if k not in (Place.Kind.COUNTRY, Place.Kind.REGION)]
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_SLUG = re.compile(r"[-a-zA-Z0-9_]{1,200}")
+# Bumped when the shape of an API answer changes, so cached answers are not reused.
+API_VERSION = "1"
+
+
+class BadParameter(ValueError):
+    """A query parameter that cannot be used; the message names it and says what is expected."""
+
+
+def parse_day(raw: str | None, name: str) -> dt.date | None:
+    """A YYYY-MM-DD parameter, or None when absent or empty."""
+    if raw is None or raw == "":
+        return None
+    if not _DATE.fullmatch(raw):
+        raise BadParameter(f"{name}: expected YYYY-MM-DD")
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        raise BadParameter(f"{name}: expected YYYY-MM-DD") from None
+
+
+def parse_window(raw: str | None) -> int:
+    """The number of days of reports shown: one of WINDOWS."""
+    if raw is None or raw == "":
+        return DEFAULT_WINDOW
+    if raw not in {str(w) for w in WINDOWS}:
+        raise BadParameter(f"window: expected one of {', '.join(map(str, WINDOWS))}")
+    return int(raw)
+
+
+def parse_slug(raw: str | None, name: str = "place") -> str | None:
+    """A place slug, or None when absent or empty."""
+    if raw is None or raw == "":
+        return None
+    if not _SLUG.fullmatch(raw):
+        raise BadParameter(f"{name}: expected a place slug (letters, digits, - and _)")
+    return raw
+
+
+def window_start(end: dt.date, days: int) -> dt.date:
+    """The first day of a window of `days` days ending on `end`."""
+    try:
+        return end - dt.timedelta(days=days - 1)
+    except OverflowError:
+        return dt.date.min
+
+
+def data_fingerprint() -> str:
+    """A short hash that changes whenever a report, place or mention is added, edited or removed."""
+    parts = [API_VERSION]
+    for model in (Article, Place, Mention):
+        found = model.objects.order_by().aggregate(n=Count("pk"), latest=Max("updated_at"))
+        latest = found["latest"].isoformat() if found["latest"] else "-"
+        parts.append(f"{found['n']}@{latest}")
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:24]
+
+
+@dataclass(frozen=True)
+class Span:
+    """The days that have reports: the slider's range."""
+
+    first: dt.date
+    last: dt.date
+
+
+def report_span() -> Span:
+    """First and last event day of any active mention; today when there are none."""
+    found = (
+        Mention.objects.active()
+        .order_by()
+        .aggregate(first=Min("event_date"), last=Max("event_date"))
+    )
+    if found["first"] is None:
+        today = dt.date.today()
+        return Span(today, today)
+    return Span(found["first"], found["last"])
+
+
+def reports_per_day() -> list[dict[str, Any]]:
+    """How many distinct reports have an event on each day that has any."""
+    rows = (
+        Mention.objects.active()
+        .values("event_date")
+        .annotate(reports=Count("article", distinct=True))
+        .order_by("event_date")
+    )
+    return [{"date": row["event_date"].isoformat(), "reports": row["reports"]} for row in rows]
+
+
+def source_key(source: str, article_id: int) -> str:
+    """Who stands behind a report: its outlet, or the report itself when no outlet is recorded."""
+    outlet = " ".join(source.split()).casefold()
+    return f"source:{outlet}" if outlet else f"article:{article_id}"
+
+
+def place_statuses(day: dt.date) -> dict[int, frontline.PlaceStatus]:
+    """The status of every place with a claim on or before `day`, keyed by place id."""
+    rows = (
+        Mention.objects.as_of(day)
+        .resolved()
+        .exclude(status=Status.MENTIONED)
+        .order_by()
+        .values_list(
+            "place_id", "article_id", "article__source", "event_date", "status", "is_primary"
+        )
+    )
+    claims = [
+        frontline.Claim(place, article, source_key(source, article), event_day, status, primary)
+        for place, article, source, event_day, status, primary in rows
+    ]
+    return frontline.statuses_as_of(claims, day)
+
+
+def mapped_places() -> list[dict[str, Any]]:
+    """Every place of a drawable kind that any active mention names."""
+    mentioned = Mention.objects.active().resolved().values("place_id")
+    return list(
+        Place.objects.filter(pk__in=mentioned, kind__in=MAP_KINDS)
+        .order_by("name", "pk")
+        .values("pk", "slug", "name", "kind", "latitude", "longitude", "precision", "radius_m")
+    )
+
+
+def place_features(day: dt.date) -> list[dict[str, Any]]:
+    """GeoJSON features of the mapped places with their status as of `day`."""
+    statuses = place_statuses(day)
+    features = []
+    for place in mapped_places():
+        status = statuses.get(place["pk"], frontline.NO_REPORT)
+        features.append(
+            {
+                "type": "Feature",
+                "id": place["slug"],
+                "geometry": {
+                    "type": "Point",
+                    "coordinates": [place["longitude"], place["latitude"]],
+                },
+                "properties": {
+                    "slug": place["slug"],
+                    "name": place["name"],
+                    "kind": place["kind"],
+                    "status": status.status,
+                    "detail": status.detail,
+                    "status_since": status.since.isoformat() if status.since else None,
+                    "last_report": status.last_report.isoformat() if status.last_report else None,
+                    "reports": status.reports,
+                    "sources": status.sources,
+                    "precision": place["precision"],
+                    "precision_m": place["radius_m"],
+                },
+            }
+        )
+    return features
+
+
+def claimed_bounds() -> list[list[float]] | None:
+    """South-west and north-east corners of the places that have a status claim at any time."""
+    found = (
+        Place.objects.filter(
+            mentions__rejected=False, kind__in=MAP_KINDS, mentions__status__in=frontline.ADVANCEMENT
+        )
+        .order_by()
+        .aggregate(
+            south=Min("latitude"),
+            west=Min("longitude"),
+            north=Max("latitude"),
+            east=Max("longitude"),
+        )
+    )
+    if found["south"] is None:
+        return None
+    return [[found["south"], found["west"]], [found["north"], found["east"]]]
+
+
+def report_rows(start: dt.date, end: dt.date, place: str | None = None) -> list[dict[str, Any]]:
+    """One row per active mention with its event in [start, end], newest first."""
+    mentions = Mention.objects.in_window(start, end)
+    if place:
+        mentions = mentions.filter(Q(place__slug=place) | Q(place=None, parent_place__slug=place))
+    rows = mentions.order_by("-event_date", "-article__published_at", "article_id", "pk").values(
+        "pk",
+        "article_id",
+        "article__title",
+        "article__published_at",
+        "article__source",
+        "event_date",
+        "status",
+        "is_primary",
+        "surface",
+        "sentence",
+        "place__slug",
+        "place__name",
+        "place__latitude",
+        "place__longitude",
+        "place__precision",
+        "place__radius_m",
+        "parent_place__slug",
+        "parent_place__latitude",
+        "parent_place__longitude",
+        "parent_place__radius_m",
+    )
+    return [_report_row(row) for row in rows]
+
+
+def _report_row(row: dict[str, Any]) -> dict[str, Any]:
+    """A mention as the reports APIs give it; an unresolved name is drawn at its parent area."""
+    resolved = row["place__slug"] is not None
+    prefix = "place__" if resolved else "parent_place__"
+    lat, lng = row[f"{prefix}latitude"], row[f"{prefix}longitude"]
+    return {
+        "mention_id": row["pk"],
+        "article_id": row["article_id"],
+        "title": row["article__title"],
+        "published_at": row["article__published_at"].isoformat(),
+        "source": row["article__source"],
+        "event_date": row["event_date"].isoformat(),
+        "place": row["place__name"] if resolved else row["surface"],
+        "slug": row["place__slug"] if resolved else None,
+        "area": None if resolved else row["parent_place__slug"],
+        "resolved": resolved,
+        "status": row["status"],
+        "is_primary": row["is_primary"],
+        "sentence": row["sentence"],
+        "url": reverse("article_detail", args=[row["article_id"]]),
+        "precision": row["place__precision"] if resolved else Place.Precision.PARENT_AREA.value,
+        "precision_m": row[f"{prefix}radius_m"],
+        "latitude": lat,
+        "longitude": lng,
+    }
+
+
+def window_articles(start: dt.date, end: dt.date) -> Any:
+    """Reports with an active mention in [start, end], newest first."""
+    in_window = Mention.objects.in_window(start, end).values("article_id")
+    return Article.objects.filter(pk__in=in_window).order_by("-published_at", "-pk")
+
+
+def window_mentions(article_ids: list[int], start: dt.date, end: dt.date) -> dict[int, list]:
+    """The window's mentions of the given reports, grouped by report."""
+    grouped: dict[int, list[Mention]] = {pk: [] for pk in article_ids}
+    mentions = (
+        Mention.objects.in_window(start, end)
+        .filter(article_id__in=article_ids)
+        .select_related("place", "parent_place")
+        .order_by("article_id", "-is_primary", "section", "start")
+    )
+    for mention in mentions:
+        grouped[mention.article_id].append(mention)
+    return grouped
