@@ -1,0 +1,365 @@
+"""The one ingest pipeline: parse -> store -> geoparse, then geocode what is still unresolved.
+
+Files, standard input, admin uploads and feed entries all end in `_store`, one transaction per
+report. Identity: sha256 of the normalised headline and the dateline's wall-clock time (files), or
+of "url:" + link (anything imported with a URL, i.e. feed entries). Same identity and same raw text
+-> unchanged; same identity and different raw text -> updated: the previous raw text is kept as an
+ArticleRevision, the fields and related items are replaced and the report is geoparsed again.
+"""
+
+from __future__ import annotations
+
+import enum
+import glob
+import logging
+import os
+import stat as stat_mode
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from tqdm import tqdm
+
+from articles import feeds
+from articles.geocoding import geocode_unresolved
+from articles.mentions import geoparse_article
+from articles.models import Article, ArticleRevision, RelatedItem
+from articles.parsing import (
+    ParsedReport,
+    ReportRejected,
+    content_hash,
+    parse_report,
+    report_identity,
+    url_identity,
+)
+
+log = logging.getLogger(__name__)
+
+STDIN = "<stdin>"
+FEED_TIMEOUT = 20.0  # seconds to wait for a feed server
+_MAX_ORIGIN = 1000
+_GLOB_CHARS = frozenset("*?[")
+_STDIN_KEY = (-1, -1)  # stands for "-" among the (device, inode) pairs of files read
+
+
+class Status(enum.StrEnum):
+    IMPORTED = "imported"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+    REJECTED = "rejected"
+    SKIPPED = "skipped"  # the same file or feed URL a second time in one run
+
+
+@dataclass
+class Outcome:
+    """What happened to one input: a file, an upload or a feed entry."""
+
+    status: Status
+    article: Article | None = None
+    reason: str = ""
+    warnings: list[str] = field(default_factory=list)
+    origin: str = ""
+
+
+@dataclass
+class Summary:
+    """Counts for one run; `line()` is the last line the commands print."""
+
+    imported: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    skipped: int = 0
+
+    def add(self, outcome: Outcome) -> None:
+        setattr(self, outcome.status.value, getattr(self, outcome.status.value) + 1)
+
+    def line(self) -> str:
+        return (
+            f"imported {self.imported}, updated {self.updated}, "
+            f"unchanged {self.unchanged}, rejected {self.rejected}"
+        )
+
+
+OutcomeCallback = Callable[[Outcome], None]
+
+
+def ingest_report(data: bytes, *, origin: str, url: str = "", source: str = "") -> Outcome:
+    """Parse and store one report's bytes; a URL, when given, is its identity."""
+    try:
+        parsed = parse_report(data, source_timezone=source_timezone())
+    except ReportRejected as exc:
+        return Outcome(Status.REJECTED, reason=exc.reason, origin=origin)
+    identity = url_identity(url) if url else report_identity(parsed.title, parsed.published_at)
+    return _store(parsed, identity=identity, origin=origin, url=url, source=source)
+
+
+def ingest_feed_entry(entry: feeds.FeedEntry, *, origin: str, source: str) -> Outcome:
+    """Store one feed entry as a report identified by its link."""
+    try:
+        parsed = feeds.entry_report(entry, source=source, source_timezone=source_timezone())
+    except ReportRejected as exc:
+        return Outcome(Status.REJECTED, reason=exc.reason, origin=origin)
+    return _store(
+        parsed, identity=url_identity(entry.link), origin=origin, url=entry.link, source=source
+    )
+
+
+def ingest_feeds(locations: Iterable[str], *, on_outcome: OutcomeCallback | None = None) -> Summary:
+    """Import every entry of each feed (URL or path), each link once per run."""
+    summary, seen_links = Summary(), set()
+    for location in locations:
+        try:
+            feed = feeds.read_feed(
+                location, max_bytes=settings.NEWSMAP_MAX_REPORT_BYTES, timeout=FEED_TIMEOUT
+            )
+        except feeds.FeedRejected as exc:
+            outcome = Outcome(Status.REJECTED, reason=exc.reason, origin=location)
+            _record(summary, outcome, on_outcome)
+            continue
+        for number, entry in enumerate(feed.entries, 1):
+            origin = f"{location} entry {number}" + (f" ({entry.link})" if entry.link else "")
+            if entry.link and entry.link in seen_links:
+                reason = "same link as an earlier entry in this run; imported once"
+                outcome = Outcome(Status.SKIPPED, reason=reason, origin=origin)
+            else:
+                seen_links.add(entry.link)
+                outcome = ingest_feed_entry(entry, origin=origin, source=feed.title)
+            _record(summary, outcome, on_outcome)
+    return summary
+
+
+def ingest_paths(
+    paths: list[str],
+    *,
+    progress: bool,
+    stdin: BinaryIO | None = None,
+    on_outcome: OutcomeCallback | None = None,
+) -> Summary:
+    """Import files, directories (recursive *.txt), globs and "-" (standard input), streaming."""
+    summary = Summary()
+    seen: set[tuple[int, int]] = set()
+    limit = settings.NEWSMAP_MAX_REPORT_BYTES
+    with tqdm(unit=" files", disable=not progress, file=sys.stderr, mininterval=0.5) as bar:
+        for origin, path in _expand(paths):
+            if path is None and _STDIN_KEY in seen:
+                reason = "standard input was already read in this run"
+                outcome = Outcome(Status.SKIPPED, reason=reason, origin=origin)
+            elif path is None:
+                seen.add(_STDIN_KEY)
+                outcome = _ingest_stream(stdin or sys.stdin.buffer, limit=limit)
+            elif isinstance(path, str):  # a problem found while expanding the argument
+                outcome = Outcome(Status.REJECTED, reason=path, origin=origin)
+            else:
+                outcome = _ingest_file(origin, path, limit=limit, seen=seen)
+            bar.update(1)
+            if progress and _has_message(outcome):
+                with tqdm.external_write_mode(file=sys.stderr):
+                    _record(summary, outcome, on_outcome)
+            else:
+                _record(summary, outcome, on_outcome)
+    return summary
+
+
+def ingest_uploads(files: Iterable[UploadedFile]) -> list[Outcome]:
+    """Import files uploaded through the admin, under the same rules as the command."""
+    outcomes = []
+    limit = settings.NEWSMAP_MAX_REPORT_BYTES
+    for upload in files:
+        origin = f"upload {upload.name}"
+        if upload.size is not None and upload.size > limit:
+            outcomes.append(_too_big(origin, upload.size, limit))
+            continue
+        data = b"".join(upload.chunks())
+        if len(data) > limit:
+            outcomes.append(_too_big(origin, len(data), limit))
+            continue
+        outcomes.append(ingest_report(data, origin=origin))
+    return outcomes
+
+
+def source_timezone() -> str:
+    """NEWSMAP_SOURCE_TIMEZONE, checked: the zone datelines without one are read in."""
+    name = settings.NEWSMAP_SOURCE_TIMEZONE
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ImproperlyConfigured(
+            f"NEWSMAP_SOURCE_TIMEZONE={name!r} is not an IANA time zone such as 'Asia/Baghdad'"
+        ) from None
+    return name
+
+
+def _store(parsed: ParsedReport, *, identity: str, origin: str, url: str, source: str) -> Outcome:
+    warnings = list(parsed.warnings)
+    fields = {"identity": identity, "origin": origin, "url": url, "source": source}
+    try:
+        status, article = _write(parsed, **fields)
+    except IntegrityError:
+        # Another process stored the same identity between our lookup and insert; once more
+        # sees its row and becomes an update or "unchanged".
+        try:
+            status, article = _write(parsed, **fields)
+        except Exception as exc:
+            return _failed(origin, exc)
+    except Exception as exc:
+        return _failed(origin, exc)
+    if status != Status.UNCHANGED and settings.NEWSMAP_GEOCODER != "none":
+        try:
+            geocode_unresolved(article.mentions.unresolved())
+        except Exception as exc:
+            log.exception("geocoding after importing %s failed", origin)
+            warnings.append(f"geocoding failed ({type(exc).__name__}); run geocode_pending later")
+    return Outcome(status, article=article, warnings=warnings, origin=origin)
+
+
+def _write(
+    parsed: ParsedReport, *, identity: str, origin: str, url: str, source: str
+) -> tuple[Status, Article]:
+    digest = content_hash(parsed.text)
+    with transaction.atomic():
+        # One light query per report (values, not a model: the ORM's cost dominates at 1,000
+        # reports/s); the stored raw text is loaded only when it is about to be replaced.
+        found = list(
+            Article.objects.select_for_update()
+            .filter(identity=identity)
+            .values_list("pk", "content_hash")
+        )
+        if found and found[0][1] == digest:
+            # A deferred instance: its other fields load if someone reads them.
+            stored = Article.from_db(Article.objects.db, ["id", "content_hash"], found[0])
+            return Status.UNCHANGED, stored
+        if not found:
+            status, article = Status.IMPORTED, Article(identity=identity)
+        else:
+            status, article = Status.UPDATED, Article.objects.get(pk=found[0][0])
+            ArticleRevision.objects.create(
+                article=article,
+                raw_text=article.raw_text,
+                content_hash=article.content_hash,
+                origin=article.origin,
+            )
+            article.related_items.all().delete()
+        article.title = parsed.title
+        article.published_at = parsed.published_at
+        article.body = parsed.body
+        article.source = source or parsed.source
+        article.url = url or article.url
+        article.origin = origin[-_MAX_ORIGIN:]
+        article.raw_text = parsed.text
+        article.content_hash = digest
+        article.save()
+        RelatedItem.objects.bulk_create(
+            RelatedItem(
+                article=article,
+                position=position,
+                external_id=item.external_id,
+                sort=item.sort,
+                content_type_id=item.content_type_id,
+                title=item.title,
+                media_kind=item.media_kind,
+                media_path=item.media_path,
+                media_date=item.media_date,
+            )
+            for position, item in enumerate(parsed.related)
+        )
+        geoparse_article(article)
+    return status, article
+
+
+def _failed(origin: str, exc: Exception) -> Outcome:
+    log.exception("storing %s failed; nothing of it was kept", origin)
+    reason = f"could not be stored ({type(exc).__name__}: {exc}); nothing of it was kept"
+    return Outcome(Status.REJECTED, reason=" ".join(reason.split()), origin=origin)
+
+
+def _has_message(outcome: Outcome) -> bool:
+    return outcome.status in {Status.REJECTED, Status.SKIPPED} or bool(outcome.warnings)
+
+
+def _record(summary: Summary, outcome: Outcome, on_outcome: OutcomeCallback | None) -> None:
+    summary.add(outcome)
+    if on_outcome is not None:
+        on_outcome(outcome)
+
+
+def _ingest_file(origin: str, path: Path, *, limit: int, seen: set[tuple[int, int]]) -> Outcome:
+    try:
+        stat = path.stat()
+        if not stat_mode.S_ISREG(stat.st_mode):
+            return Outcome(Status.REJECTED, reason="not a regular file", origin=origin)
+        key = (stat.st_dev, stat.st_ino)
+        if key in seen:
+            reason = "same file as one already read in this run; read once"
+            return Outcome(Status.SKIPPED, reason=reason, origin=origin)
+        seen.add(key)
+        # Checked before opening, so an oversized file is never read into memory.
+        if stat.st_size > limit:
+            return _too_big(origin, stat.st_size, limit)
+        with path.open("rb") as handle:
+            # read(n) allocates n bytes up front: ask for the size stat gave, not the limit.
+            data = handle.read(stat.st_size + 1)
+            if len(data) > stat.st_size:  # it grew after stat
+                data += handle.read(limit + 1 - len(data))
+    except OSError as exc:
+        return Outcome(Status.REJECTED, reason=f"cannot read: {exc.strerror or exc}", origin=origin)
+    if len(data) > limit:
+        return _too_big(origin, len(data), limit)
+    return ingest_report(data, origin=origin)
+
+
+def _ingest_stream(stream: BinaryIO, *, limit: int) -> Outcome:
+    stream = getattr(stream, "buffer", stream)
+    data = stream.read(limit + 1)
+    if isinstance(data, str):
+        data = data.encode()
+    if len(data) > limit:
+        return _too_big(STDIN, len(data), limit, what="input is at least")
+    return ingest_report(data, origin=STDIN)
+
+
+def _too_big(origin: str, size: int, limit: int, *, what: str = "file is") -> Outcome:
+    reason = f"{what} {_size(size)}, over the {_size(limit)} limit (NEWSMAP_MAX_REPORT_BYTES)"
+    return Outcome(Status.REJECTED, reason=reason, origin=origin)
+
+
+def _size(n: int) -> str:
+    return f"{n / 1024 / 1024:.1f} MB" if n >= 1024 * 1024 else f"{n:,} bytes"
+
+
+def _expand(paths: Iterable[str]) -> Iterator[tuple[str, Path | str | None]]:
+    """(origin, Path) per file to read; None for stdin; a str is a reason the argument failed."""
+    for raw in paths:
+        if raw == "-":
+            yield STDIN, None
+            continue
+        path = Path(raw)
+        if path.is_dir():
+            yield from _walk(path)
+        elif path.exists() or path.is_symlink() or not _GLOB_CHARS.intersection(raw):
+            yield raw, path
+        else:
+            matched = False
+            for match in sorted(glob.iglob(raw, recursive=True)):
+                matched = True
+                match_path = Path(match)
+                yield from (_walk(match_path) if match_path.is_dir() else [(match, match_path)])
+            if not matched:
+                yield raw, "no file matches this pattern"
+
+
+def _walk(directory: Path) -> Iterator[tuple[str, Path]]:
+    # os.walk lists one directory at a time, so a huge tree never becomes one big list.
+    for root, dirs, files in os.walk(directory):
+        dirs.sort()
+        for name in sorted(files):
+            if name.lower().endswith(".txt"):
+                full = Path(root, name)
+                yield str(full), full

@@ -1,0 +1,241 @@
+"""The ingest pipeline: one transaction per report, identity, updates and streaming many files."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+import tracemalloc
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+
+from articles.ingest import Status, ingest_paths, ingest_report, ingest_uploads
+from articles.models import Article, ArticleRevision, RelatedItem
+from articles.parsing import content_hash
+
+pytestmark = pytest.mark.django_db
+
+SEEDS = Path(__file__).resolve().parent.parent / "articles" / "data" / "reports"
+SEED = sorted(SEEDS.glob("*.txt"))[0]
+
+
+def report(
+    title: str = "Iraqi forces enter al-Zahour",
+    body: str = "They entered on Friday.",
+    tail: str = "",
+) -> bytes:
+    text = f"{title}\n\nFri Nov 4, 2016 18:47:52\n\n{body}\n"
+    return (text + ("\n\n" + tail + "\n" if tail else "")).encode()
+
+
+def related(*titles: str) -> str:
+    items = ",".join(
+        f'{{"id":"{n}","sort":"{n}","contenttypeid":"21","pic":"/2016/11/04/p{n}.jpg",'
+        f'"title":"{t}"}}'
+        for n, t in enumerate(titles, 1)
+    )
+    payload = f"[{items}]"
+    return f'string({len(payload.encode())}) "{payload}"'
+
+
+def fail_on_related_title(title: str) -> None:
+    """A database trigger that makes inserting a related item with this title fail."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                "CREATE TRIGGER fail_related BEFORE INSERT ON articles_relateditem "
+                f"WHEN NEW.title = '{title}' BEGIN SELECT RAISE(ABORT, 'injected failure'); END"
+            )
+        else:
+            cursor.execute(
+                "CREATE FUNCTION fail_related() RETURNS trigger AS $$ BEGIN "
+                f"IF NEW.title = '{title}' THEN RAISE EXCEPTION 'injected failure'; END IF; "
+                "RETURN NEW; END $$ LANGUAGE plpgsql"
+            )
+            cursor.execute(
+                "CREATE TRIGGER fail_related BEFORE INSERT ON articles_relateditem "
+                "FOR EACH ROW EXECUTE FUNCTION fail_related()"
+            )
+
+
+def test_it_stores_a_seed_report_with_its_related_items():
+    data = SEED.read_bytes()
+    outcome = ingest_report(data, origin=str(SEED))
+    assert outcome.status == Status.IMPORTED
+    article = Article.objects.get()
+    assert outcome.article == article
+    assert article.raw_text == data.decode()
+    assert article.content_hash == content_hash(data.decode())
+    assert article.origin == str(SEED)
+    assert article.published_at == dt.datetime(2016, 11, 4, 15, 47, 52, tzinfo=dt.UTC)
+    assert len(article.paragraphs()) == 7
+    assert list(article.related_items.values_list("position", "external_id", "media_kind")) == [
+        (0, "1881004", "video"),
+        (1, "1881068", "image"),
+        (2, "1881108", "image"),
+        (3, "1881124", "video"),
+        (4, "1881131", "image"),
+    ]
+    assert article.related_items.first().media_date == dt.date(2016, 11, 4)
+
+
+def test_importing_the_same_report_twice_creates_nothing_new():
+    first = ingest_report(SEED.read_bytes(), origin="a")
+    outcome = ingest_report(SEED.read_bytes(), origin="b")
+    assert outcome.status == Status.UNCHANGED
+    assert outcome.article.pk == first.article.pk
+    assert outcome.article.title == first.article.title
+    assert outcome.article.origin == "a"
+    assert Article.objects.count() == 1
+    assert RelatedItem.objects.count() == 5
+    assert ArticleRevision.objects.count() == 0
+
+
+def test_a_changed_body_replaces_the_report_and_keeps_the_old_raw_text():
+    first = report(tail=related("Old one", "Old two"))
+    ingest_report(first, origin="first.txt")
+    outcome = ingest_report(
+        report(body="They entered on Saturday.", tail=related("New")), origin="second.txt"
+    )
+    assert outcome.status == Status.UPDATED
+    article = Article.objects.get()
+    assert article.body == "They entered on Saturday."
+    assert article.origin == "second.txt"
+    assert list(article.related_items.values_list("title", flat=True)) == ["New"]
+    revision = article.revisions.get()
+    assert revision.raw_text == first.decode()
+    assert revision.content_hash == content_hash(first.decode())
+    assert revision.origin == "first.txt"
+
+
+def test_the_same_headline_with_another_dateline_is_another_report():
+    ingest_report(report(), origin="a")
+    ingest_report(report().replace(b"18:47:52", b"19:00:00"), origin="b")
+    assert Article.objects.count() == 2
+
+
+def test_a_report_with_a_url_is_identified_by_it():
+    ingest_report(report(), origin="a", url="https://example.org/1", source="Example")
+    outcome = ingest_report(report(title="Retitled"), origin="b", url="https://example.org/1")
+    assert outcome.status == Status.UPDATED
+    article = Article.objects.get()
+    assert (article.title, article.url) == ("Retitled", "https://example.org/1")
+
+
+def test_a_rejected_report_stores_nothing_and_says_why():
+    outcome = ingest_report(b"Headline only\n", origin="bad.txt")
+    assert outcome.status == Status.REJECTED
+    assert outcome.reason.startswith("no dateline")
+    assert outcome.origin == "bad.txt"
+    assert Article.objects.count() == 0
+
+
+def test_a_dropped_related_block_is_a_warning_and_the_report_still_imports():
+    block = related("One", "Two")
+    cut = block[: len(block) - 20]
+    outcome = ingest_report(report(tail=cut), origin="cut.txt")
+    assert outcome.status == Status.IMPORTED
+    assert outcome.warnings[0].startswith("related block is cut short")
+    assert outcome.article.raw_text.endswith(cut + "\n")
+    assert RelatedItem.objects.count() == 0
+
+
+def test_a_failure_in_the_middle_of_storing_leaves_no_rows_for_that_report(tmp_path):
+    fail_on_related_title("EXPLODE")
+    (tmp_path / "a.txt").write_bytes(report(title="Good one", tail=related("Fine")))
+    (tmp_path / "b.txt").write_bytes(report(title="Bad one", tail=related("Fine", "EXPLODE")))
+    (tmp_path / "c.txt").write_bytes(report(title="Good two"))
+    outcomes = []
+    summary = ingest_paths([str(tmp_path)], progress=False, on_outcome=outcomes.append)
+    assert (summary.imported, summary.rejected) == (2, 1)
+    bad = outcomes[1]
+    assert bad.origin.endswith("b.txt")
+    assert bad.reason.startswith("could not be stored (")
+    assert "nothing of it was kept" in bad.reason
+    assert sorted(Article.objects.values_list("title", flat=True)) == ["Good one", "Good two"]
+    assert list(RelatedItem.objects.values_list("title", flat=True)) == ["Fine"]
+
+
+def test_a_bad_source_timezone_setting_is_a_configuration_error(settings):
+    settings.NEWSMAP_SOURCE_TIMEZONE = "Mars/Olympus"
+    with pytest.raises(ImproperlyConfigured, match="NEWSMAP_SOURCE_TIMEZONE='Mars/Olympus'"):
+        ingest_report(report(), origin="a")
+
+
+def test_uploads_go_through_the_same_rules(settings):
+    settings.NEWSMAP_MAX_REPORT_BYTES = 1000
+    outcomes = ingest_uploads(
+        [
+            SimpleUploadedFile("good.txt", report()),
+            SimpleUploadedFile("empty.txt", b""),
+            SimpleUploadedFile("huge.txt", report(body="x" * 2000)),
+        ]
+    )
+    assert [o.status for o in outcomes] == [Status.IMPORTED, Status.REJECTED, Status.REJECTED]
+    assert [o.origin for o in outcomes] == [
+        "upload good.txt",
+        "upload empty.txt",
+        "upload huge.txt",
+    ]
+    assert outcomes[1].reason == "empty file"
+    assert outcomes[2].reason.startswith("file is 2,")
+    assert outcomes[2].reason.endswith("over the 1,000 bytes limit (NEWSMAP_MAX_REPORT_BYTES)")
+    assert Article.objects.count() == 1
+
+
+def test_the_same_file_twice_in_one_run_is_read_once(tmp_path):
+    path = tmp_path / "a.txt"
+    path.write_bytes(report())
+    (tmp_path / "link.txt").symlink_to(path)
+    outcomes = []
+    summary = ingest_paths([str(path), str(tmp_path)], progress=False, on_outcome=outcomes.append)
+    assert (summary.imported, summary.skipped, summary.unchanged) == (1, 2, 0)
+    assert [o.status for o in outcomes] == [Status.IMPORTED, Status.SKIPPED, Status.SKIPPED]
+
+
+def test_a_directory_is_walked_recursively_for_txt_files_only(tmp_path):
+    (tmp_path / "sub" / "deeper").mkdir(parents=True)
+    (tmp_path / "sub" / "deeper" / "one.TXT").write_bytes(report(title="One"))
+    (tmp_path / "sub" / "two.txt").write_bytes(report(title="Two"))
+    (tmp_path / "notes.md").write_bytes(b"not a report")
+    summary = ingest_paths([str(tmp_path)], progress=False)
+    assert (summary.imported, summary.rejected) == (2, 0)
+
+
+def test_a_progress_bar_is_shown_when_asked(tmp_path, capsys):
+    for n in range(3):
+        (tmp_path / f"{n}.txt").write_bytes(report(title=f"Report {n}"))
+    ingest_paths([str(tmp_path)], progress=True)
+    assert "3 files" in capsys.readouterr().err
+
+
+def test_a_directory_of_10000_files_streams_in_flat_memory(tmp_path):
+    # Seed-sized files, mostly rejected at parse time (fast) with real reports among them: 20 MB
+    # in all, so keeping their contents (or per-file results) would break the memory bound.
+    filler = b"x" * 2000
+    for n in range(10):
+        (tmp_path / str(n)).mkdir()
+    for n in range(10_000):
+        data = report(title=f"Report {n}") if n % 100 == 0 else b"Headline %d\n%s\n" % (n, filler)
+        (tmp_path / str(n // 1000) / f"{n:05}.txt").write_bytes(data)
+    counts = {"seen": 0}
+
+    def count(outcome):
+        counts["seen"] += 1
+
+    gc.collect()
+    tracemalloc.start()
+    try:
+        summary = ingest_paths([str(tmp_path)], progress=False, on_outcome=count)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert counts["seen"] == 10_000
+    assert (summary.imported, summary.rejected) == (100, 9_900)
+    assert Article.objects.count() == 100
+    # About 2 MB here (the set of files already read, statement caches); holding the 20 MB of
+    # contents or 10,000 results would not fit.
+    assert peak < 5 * 1024 * 1024, f"peak {peak / 1e6:.1f} MB"
