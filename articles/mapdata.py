@@ -124,6 +124,8 @@ def place_statuses(day: dt.date) -> dict[int, frontline.PlaceStatus]:
         Mention.objects.as_of(day)
         .resolved()
         .exclude(status=Status.MENTIONED)
+        # A related headline is another report's title, dated by this one: not a claim.
+        .exclude(section=Mention.Section.RELATED)
         .order_by()
         .values_list(
             "place_id", "article_id", "article__source", "event_date", "status", "is_primary"

@@ -60,6 +60,16 @@ def test_the_default_date_is_the_last_report_day(client, zahour_fighting):
     assert features_by_slug_json(body)["zahour"]["properties"]["status"] == "retaken"
 
 
+def test_a_related_headline_is_not_a_claim_about_its_place(client, zahour_fighting):
+    najaf = make_place("Najaf", slug="najaf", kind=Place.Kind.CITY)
+    article = make_article("Report with a related list", published_at=published(4))
+    make_mention(
+        article, najaf, status=Status.FIGHTING, section="related", sentence="ISIS attacks Najaf"
+    )
+    props = features_by_slug(client.get("/api/places.geojson?date=2016-11-04"))["najaf"]
+    assert props["properties"]["status"] == "none"
+
+
 def features_by_slug_json(body: dict) -> dict:
     return {f["properties"]["slug"]: f for f in body["features"]}
 
