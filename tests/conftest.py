@@ -14,3 +14,13 @@ def plain_static_storage(settings):
     }
     # Tests make plain-HTTP requests; production's redirect to HTTPS is tested on its own.
     settings.SECURE_SSL_REDIRECT = False
+
+
+@pytest.fixture(autouse=True)
+def fresh_matcher():
+    """Each test sees the gazetteer its own rows make: a rollback sends no signal to the cache."""
+    from articles.matcher import forget_matcher
+
+    forget_matcher()
+    yield
+    forget_matcher()
