@@ -8,11 +8,12 @@
 //   state: {date, window, lat, lng, zoom, place}   the view to open with
 //   ui: {slider, legend, sidebar, history, autoplay, linkTarget}
 // Elements, each optional but #map: #date-slider, #slider-wrap, #date-input, #date-label, #play,
-// #histogram, #controls, #legend, #report-list, #place-detail.
+// #histogram, #controls, #legend, #report-list, #place-detail; the share dialog (share.js).
 /* global L, htmx */
 import { binByDay, drawHistogram } from "./histogram.js";
 import { createPlacesLayer, createReportsLayer } from "./layers.js";
 import { placeDetail } from "./popups.js";
+import { setupShare } from "./share.js";
 import {
   addDays,
   clampDay,
@@ -320,4 +321,7 @@ export function start(config) {
 }
 
 const config = readConfig();
-if (config && $("map")) start(config);
+if (config && $("map")) {
+  const view = start(config);
+  setupShare(() => encodeState(view.state));
+}

@@ -54,10 +54,16 @@ def find_chromium() -> str | None:
 
 @pytest.fixture(scope="session", autouse=True)
 def plain_http_live_server() -> Iterator[None]:
-    """Serve the live server over plain HTTP; its middleware reads the redirect setting once."""
+    """Serve the live server over plain HTTP, with static files straight from the source tree.
+
+    Middleware reads these settings once, when the server starts; WhiteNoise otherwise serves
+    only what collectstatic last gathered, which may be stale or missing on a fresh clone.
+    """
     from django.test import override_settings
 
-    with override_settings(SECURE_SSL_REDIRECT=False):
+    with override_settings(
+        SECURE_SSL_REDIRECT=False, WHITENOISE_USE_FINDERS=True, WHITENOISE_AUTOREFRESH=True
+    ):
         yield
 
 
