@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from articles.names import fold_word, normalise
+from articles.names import TriggeredPattern, fold_word, normalise
 
 if TYPE_CHECKING:
     from articles.geoparse import Matcher, _Section
@@ -53,7 +53,11 @@ _UNRESOLVED = re.compile(
 )
 _ONE_NAME = re.compile(_NAME)
 _CAPITAL = re.compile(r"(?<![\w’'‘-])(?:[Aa]l-|[Ee]l-)?[A-Z]")
-_UNRESOLVED_TRIGGER = re.compile(r"neighbou?rhood|district|quarter|suburb|\b[Hh]ay\b", re.I)
+_UNRESOLVED_TRIGGER = TriggeredPattern(
+    re.compile(r"neighbou?rhood|district|quarter|suburb|\b[Hh]ay\b", re.I),
+    ["neighbo", "district", "quarter", "suburb", "hay"],
+    word_start=False,
+)
 # Capitalised words that open a phrase but are not names of neighbourhoods.
 _NOT_NAMES = frozenset(
     (
@@ -144,51 +148,72 @@ def _has_cue(scan: Scan, first: int, last: int, sentence: str, bank: str) -> boo
     return bool(bank) and bank_in(sentence) == bank
 
 
+def _hit_places(matcher: Matcher, keys: tuple[str, ...]) -> tuple | None:
+    """What find_candidates needs to know of a name's places, computed once per name."""
+    cache = matcher.hit_cache
+    if keys in cache:
+        return cache[keys]
+    places = [matcher.places[k] for k in keys]
+    outside = [p for p in places if p.kind not in _AREA_KINDS]
+    bank = ""
+    info = None
+    if not outside:
+        # "eastern Mosul" is Mosul; "Iraq" and "Nineveh" are not front-line places.
+        parents = {p.parent_key for p in places} - {None}
+        parent = matcher.places.get(parents.pop()) if len(parents) == 1 else None
+        if parent is None or parent.kind in _AREA_KINDS or len(places) > 1:
+            cache[keys] = None
+            return None
+        bank, outside = places[0].bank, [parent]
+    common = all(p.common_word for p in outside)
+    with_bank = {p.bank for p in outside} - {""}
+    info = (
+        tuple(p.key for p in outside),
+        bank,
+        any(p.common_word for p in outside),
+        common,
+        with_bank.pop() if common and len(with_bank) == 1 else "",
+    )
+    cache[keys] = info
+    return info
+
+
 def find_candidates(
     matcher: Matcher, section: _Section, scan: Scan, confirmed: set[str]
 ) -> tuple[list[Candidate], list[Candidate]]:
     """The gazetteer matches in a section that count as places, and those still needing a cue."""
     accepted: list[Candidate] = []
     pending: list[Candidate] = []
+    words, folded, offsets, text = scan.words, scan.folded, scan.offsets, section.text
+    sentence_banks: dict[int, str] = {}
     for first, last, name, keys in scan.hits:
-        places = [matcher.places[k] for k in keys]
-        outside = [p for p in places if p.kind not in _AREA_KINDS]
-        bank = ""
-        if not outside:
-            # "eastern Mosul" is Mosul; "Iraq" and "Nineveh" are not front-line places.
-            parents = {p.parent_key for p in places} - {None}
-            parent = matcher.places.get(parents.pop()) if len(parents) == 1 else None
-            if parent is None or parent.kind in _AREA_KINDS or len(places) > 1:
-                continue
-            bank, outside = places[0].bank, [parent]
+        info = _hit_places(matcher, keys)
+        if info is None:
+            continue
+        out_keys, bank, any_common, common, cue_bank = info
         # Lower case is never a place: "salam" is peace; a multi-word name needs one capital.
         heads = (
-            [scan.words[first]]
-            if any(p.common_word for p in outside)
-            else [scan.words[i] for i in range(first, last + 1) if scan.folded[i]]
+            [words[first]]
+            if any_common
+            else [words[i] for i in range(first, last + 1) if folded[i]]
         )
         if not any(w[:1].isupper() or not w[:1].islower() for w in heads):
             continue
         if _is_person(scan, first, last):
             continue
-        start, end = scan.span(first, last)
-        if first > 0 and not scan.folded[first - 1] and start - scan.offsets[2 * first - 1] <= 1:
-            start = scan.offsets[2 * first - 2]  # keep the article: "al-Zahour"
+        start, end = offsets[2 * first], offsets[2 * last + 1]
+        if first > 0 and not folded[first - 1] and start - offsets[2 * first - 1] <= 1:
+            start = offsets[2 * first - 2]  # keep the article: "al-Zahour"
         s_start, s_end = section.sentence_span(start)
-        sentence = section.text[s_start:s_end]
+        sentence = text[s_start:s_end]
+        if not bank:
+            bank = sentence_banks.get(s_start)
+            if bank is None:
+                bank = sentence_banks[s_start] = bank_in(sentence)
         cand = Candidate(
-            start,
-            end,
-            name,
-            tuple(p.key for p in outside),
-            bank=bank or bank_in(sentence),
-            first=first,
-            last=last,
+            start, end, name, out_keys, bank=bank, common=common, first=first, last=last
         )
-        cand.common = all(p.common_word for p in outside)
-        if cand.common:
-            with_bank = {p.bank for p in outside} - {""}
-            cue_bank = with_bank.pop() if len(with_bank) == 1 else ""
+        if common:
             if not _has_cue(scan, first, last, sentence, cue_bank):
                 pending.append(cand)
                 continue

@@ -140,6 +140,8 @@ class Matcher:
         if keys_by_name:
             self._automaton.make_automaton()
         self._fold_cache: dict[str, str] = {}
+        # Per name (its tuple of place keys): what candidates.find_candidates derives from places.
+        self.hit_cache: dict[tuple[str, ...], tuple | None] = {}
         home = self.places.get(default_parent)
         self.home = (home.lat, home.lon) if home else (36.34, 43.13)
 
@@ -185,8 +187,8 @@ class _Section:
         if name == "body":
             bounds = [0]
             for m in _SENTENCE_END.finditer(text):
-                word = text[: m.start()].rsplit(None, 1)[-1].lower() if m.start() else ""
-                if m.group().startswith(".") and word.rstrip(".") in _ABBREVIATIONS:
+                end = m.start()
+                if text[end] == "." and _word_before(text, end).rstrip(".") in _ABBREVIATIONS:
                     continue
                 bounds.append(m.end())
             self.sentence_starts = bounds
@@ -213,12 +215,26 @@ class _Section:
         return bool(head) and head[0] in _QUOTES
 
 
+def _word_before(text: str, end: int) -> str:
+    """The last white-space-delimited word of text[:end], lower-cased; "" if there is none."""
+    # A short window first: slicing the whole prefix at every full stop is quadratic in the body.
+    lo = max(0, end - 16)
+    window = text[lo:end]
+    parts = window.rsplit(None, 1)
+    if not lo or (parts and (len(parts) == 2 or window[0].isspace())):
+        return parts[-1].lower() if parts else ""
+    parts = text[:end].rsplit(None, 1)
+    return parts[-1].lower() if parts else ""
+
+
 def _distance(a: tuple[float, float], b: tuple[float, float]) -> float:
     return math.hypot(a[0] - b[0], (a[1] - b[1]) * math.cos(math.radians(a[0])))
 
 
 def _resolve(matcher: Matcher, cands: list[Candidate], section: _Section, bank: str) -> None:
     """Choose one place for each candidate whose name several places share."""
+    if all(len(c.keys) <= 1 for c in cands):
+        return
     sure = [c.keys[0] for c in cands if len(c.keys) == 1]
     context = set(sure) | {matcher.places[k].parent_key for k in sure}
     points = [
@@ -253,41 +269,47 @@ def _mentions_in(
 ) -> list[FoundMention]:
     found: list[FoundMention] = []
     per_sentence: dict[int, tuple] = {}
+    text = section.text
+    is_body = section.name == "body"
     for c in cands:
         s_start, s_end = section.sentence_span(c.start)
-        sentence = section.text[s_start:s_end]
         info = per_sentence.get(s_start)
         if info is None:
+            sentence = text[s_start:s_end]
+            cues = status.find_cues(sentence)
             info = per_sentence[s_start] = (
-                status.find_cues(sentence),
-                status.clause_breaks(sentence),
+                sentence,
+                sentence.strip(),
+                cues,
+                # With one cue or none the clause does not matter: skip the scan for breaks.
+                status.clause_breaks(sentence) if len(cues) > 1 else [],
                 dates.find_dates(sentence, published),
             )
-        cues, breaks, found_dates = info
+        sentence, stripped, cues, breaks, found_dates = info
         a, b = c.start - s_start, c.end - s_start
         claim = status.status_for(sentence, cues, breaks, a, b)
         when = dates.nearest_date(found_dates, a, b)
         if (
             when is None
-            and section.name == "body"
-            and (section.paragraph_starts_with_quote(c.start) or _QUOTES & set(sentence))
+            and is_body
+            and (section.paragraph_starts_with_quote(c.start) or not _QUOTES.isdisjoint(sentence))
         ):
             # A quote carries the date of its attribution in the paragraph before it.
             when = dates.attribution_date(section.previous_paragraph(c.start), published)
         found.append(
             FoundMention(
-                place_key=c.keys[0] if c.keys else None,
-                parent_key=c.parent_key,
-                surface=section.text[c.start : c.end],
-                normalised=c.normalised,
-                section=section.name,
-                start=c.start,
-                end=c.end,
-                sentence=sentence.strip(),
-                status=claim,
-                event_date=when.date if when else published,
-                date_precision=when.precision if when else dates.PUBLICATION,
-                confidence=round(c.confidence, 3),
+                c.keys[0] if c.keys else None,
+                c.parent_key,
+                text[c.start : c.end],
+                c.normalised,
+                section.name,
+                c.start,
+                c.end,
+                stripped,
+                claim,
+                when.date if when else published,
+                when.precision if when else dates.PUBLICATION,
+                round(c.confidence, 3),
             )
         )
     return found

@@ -1,7 +1,8 @@
 """The one ingest pipeline: parse -> store -> geoparse, then geocode what is still unresolved.
 
 Files, standard input, admin uploads and feed entries all end in `_store`, one transaction per
-report. Identity: sha256 of the normalised headline and the dateline's wall-clock time (files), or
+report (a savepoint when `ingest_paths` groups reports into batches: see `_batches`). Identity:
+sha256 of the normalised headline and the dateline's wall-clock time (files), or
 of "url:" + link (anything imported with a URL, i.e. feed entries). Same identity and same raw text
 -> unchanged; same identity and different raw text -> updated: the previous raw text is kept as an
 ArticleRevision, the fields and related items are replaced and the report is geoparsed again.
@@ -15,6 +16,7 @@ import logging
 import os
 import stat as stat_mode
 import sys
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,7 +31,7 @@ from tqdm import tqdm
 
 from articles import feeds
 from articles.geocoding import geocode_unresolved
-from articles.mentions import geoparse_article
+from articles.mentions import geoparse_article, geoparse_new_article, insert_rows
 from articles.models import Article, ArticleRevision, RelatedItem
 from articles.parsing import (
     ParsedReport,
@@ -47,6 +49,10 @@ FEED_TIMEOUT = 20.0  # seconds to wait for a feed server
 _MAX_ORIGIN = 1000
 _GLOB_CHARS = frozenset("*?[")
 _STDIN_KEY = (-1, -1)  # stands for "-" among the (device, inode) pairs of files read
+# A commit per report costs more than parsing and geoparsing it; a batch commits every so many
+# reports or seconds, which bounds what a killed import loses (a rerun imports it, once).
+BATCH_REPORTS = 200
+BATCH_SECONDS = 0.5
 
 
 class Status(enum.StrEnum):
@@ -91,14 +97,22 @@ class Summary:
 OutcomeCallback = Callable[[Outcome], None]
 
 
-def ingest_report(data: bytes, *, origin: str, url: str = "", source: str = "") -> Outcome:
-    """Parse and store one report's bytes; a URL, when given, is its identity."""
+def ingest_report(
+    data: bytes, *, origin: str, url: str = "", source: str = "", geocode: bool = True
+) -> Outcome:
+    """Parse and store one report's bytes; a URL, when given, is its identity.
+
+    Without `geocode` the caller geocodes later with `geocode_outcome` (after its commit).
+    """
     try:
         parsed = parse_report(data, source_timezone=source_timezone())
     except ReportRejected as exc:
         return Outcome(Status.REJECTED, reason=exc.reason, origin=origin)
     identity = url_identity(url) if url else report_identity(parsed.title, parsed.published_at)
-    return _store(parsed, identity=identity, origin=origin, url=url, source=source)
+    outcome = _store(parsed, identity=identity, origin=origin, url=url, source=source)
+    if geocode:
+        geocode_outcome(outcome)
+    return outcome
 
 
 def ingest_feed_entry(entry: feeds.FeedEntry, *, origin: str, source: str) -> Outcome:
@@ -107,9 +121,11 @@ def ingest_feed_entry(entry: feeds.FeedEntry, *, origin: str, source: str) -> Ou
         parsed = feeds.entry_report(entry, source=source, source_timezone=source_timezone())
     except ReportRejected as exc:
         return Outcome(Status.REJECTED, reason=exc.reason, origin=origin)
-    return _store(
+    outcome = _store(
         parsed, identity=url_identity(entry.link), origin=origin, url=entry.link, source=source
     )
+    geocode_outcome(outcome)
+    return outcome
 
 
 def ingest_feeds(locations: Iterable[str], *, on_outcome: OutcomeCallback | None = None) -> Summary:
@@ -147,25 +163,67 @@ def ingest_paths(
     summary = Summary()
     seen: set[tuple[int, int]] = set()
     limit = settings.NEWSMAP_MAX_REPORT_BYTES
+
+    def ingest(origin: str, path: Path | str | None) -> Outcome:
+        if path is None and _STDIN_KEY in seen:
+            reason = "standard input was already read in this run"
+            return Outcome(Status.SKIPPED, reason=reason, origin=origin)
+        if path is None:
+            seen.add(_STDIN_KEY)
+            return _ingest_stream(stdin or sys.stdin.buffer, limit=limit)
+        if isinstance(path, str):  # a problem found while expanding the argument
+            return Outcome(Status.REJECTED, reason=path, origin=origin)
+        return _ingest_file(origin, path, limit=limit, seen=seen)
+
     with tqdm(unit=" files", disable=not progress, file=sys.stderr, mininterval=0.5) as bar:
-        for origin, path in _expand(paths):
-            if path is None and _STDIN_KEY in seen:
-                reason = "standard input was already read in this run"
-                outcome = Outcome(Status.SKIPPED, reason=reason, origin=origin)
-            elif path is None:
-                seen.add(_STDIN_KEY)
-                outcome = _ingest_stream(stdin or sys.stdin.buffer, limit=limit)
-            elif isinstance(path, str):  # a problem found while expanding the argument
-                outcome = Outcome(Status.REJECTED, reason=path, origin=origin)
-            else:
-                outcome = _ingest_file(origin, path, limit=limit, seen=seen)
-            bar.update(1)
-            if progress and _has_message(outcome):
-                with tqdm.external_write_mode(file=sys.stderr):
+        for outcomes in _batches(_expand(paths), ingest):
+            # Only now, after the commit, is a report said to be imported, and geocoded: no
+            # network call ever holds the database's write lock.
+            for outcome in outcomes:
+                geocode_outcome(outcome)
+                bar.update(1)
+                if progress and _has_message(outcome):
+                    with tqdm.external_write_mode(file=sys.stderr):
+                        _record(summary, outcome, on_outcome)
+                else:
                     _record(summary, outcome, on_outcome)
-            else:
-                _record(summary, outcome, on_outcome)
     return summary
+
+
+def _batches(
+    items: Iterable[tuple[str, Path | str | None]],
+    ingest: Callable[[str, Path | str | None], Outcome],
+) -> Iterator[list[Outcome]]:
+    """Ingest items in transactions of up to BATCH_REPORTS reports or BATCH_SECONDS; yield each.
+
+    Each report keeps its own atomic block inside, a savepoint: a report that fails rolls back
+    alone and the batch goes on. A batch is yielded after its commit; a kill loses at most the
+    uncommitted batch, never part of a report. Standard input, which may block, is read outside
+    any batch, so a waiting pipe never holds the database's write lock.
+    """
+    pending = iter(items)
+    held: tuple[str, Path | str | None] | None = None
+    finished = False
+    while not finished:
+        if held is not None:
+            yield [ingest(*held)]  # standard input: its own transaction, in _write
+            held = None
+        outcomes: list[Outcome] = []
+        with transaction.atomic():
+            started = time.monotonic()
+            for origin, path in pending:
+                if path is None:
+                    held = (origin, path)
+                    break
+                outcomes.append(ingest(origin, path))
+                if len(outcomes) >= BATCH_REPORTS or time.monotonic() - started > BATCH_SECONDS:
+                    break
+            else:
+                finished = True
+        if outcomes:
+            yield outcomes
+    if held is not None:
+        yield [ingest(*held)]
 
 
 def ingest_uploads(files: Iterable[UploadedFile]) -> list[Outcome]:
@@ -211,13 +269,24 @@ def _store(parsed: ParsedReport, *, identity: str, origin: str, url: str, source
             return _failed(origin, exc)
     except Exception as exc:
         return _failed(origin, exc)
-    if status != Status.UNCHANGED and settings.NEWSMAP_GEOCODER != "none":
-        try:
-            geocode_unresolved(article.mentions.unresolved())
-        except Exception as exc:
-            log.exception("geocoding after importing %s failed", origin)
-            warnings.append(f"geocoding failed ({type(exc).__name__}); run geocode_pending later")
     return Outcome(status, article=article, warnings=warnings, origin=origin)
+
+
+def geocode_outcome(outcome: Outcome) -> None:
+    """Geocode a stored report's unresolved mentions, if a geocoder is set; failures warn."""
+    if (
+        outcome.article is None
+        or outcome.status not in {Status.IMPORTED, Status.UPDATED}
+        or settings.NEWSMAP_GEOCODER == "none"
+    ):
+        return
+    try:
+        geocode_unresolved(outcome.article.mentions.unresolved())
+    except Exception as exc:
+        log.exception("geocoding after importing %s failed", outcome.origin)
+        outcome.warnings.append(
+            f"geocoding failed ({type(exc).__name__}); run geocode_pending later"
+        )
 
 
 def _write(
@@ -256,21 +325,27 @@ def _write(
         article.raw_text = parsed.text
         article.content_hash = digest
         article.save()
-        RelatedItem.objects.bulk_create(
-            RelatedItem(
-                article=article,
-                position=position,
-                external_id=item.external_id,
-                sort=item.sort,
-                content_type_id=item.content_type_id,
-                title=item.title,
-                media_kind=item.media_kind,
-                media_path=item.media_path,
-                media_date=item.media_date,
-            )
-            for position, item in enumerate(parsed.related)
+        insert_rows(
+            RelatedItem,
+            [
+                {
+                    "article_id": article.pk,
+                    "position": position,
+                    "external_id": item.external_id,
+                    "sort": item.sort,
+                    "content_type_id": item.content_type_id,
+                    "title": item.title,
+                    "media_kind": item.media_kind,
+                    "media_path": item.media_path,
+                    "media_date": item.media_date,
+                }
+                for position, item in enumerate(parsed.related)
+            ],
         )
-        geoparse_article(article)
+        if status == Status.IMPORTED:
+            geoparse_new_article(article, [item.title for item in parsed.related])
+        else:
+            geoparse_article(article)
     return status, article
 
 
@@ -312,7 +387,7 @@ def _ingest_file(origin: str, path: Path, *, limit: int, seen: set[tuple[int, in
         return Outcome(Status.REJECTED, reason=f"cannot read: {exc.strerror or exc}", origin=origin)
     if len(data) > limit:
         return _too_big(origin, len(data), limit)
-    return ingest_report(data, origin=origin)
+    return ingest_report(data, origin=origin, geocode=False)
 
 
 def _ingest_stream(stream: BinaryIO, *, limit: int) -> Outcome:
@@ -322,7 +397,7 @@ def _ingest_stream(stream: BinaryIO, *, limit: int) -> Outcome:
         data = data.encode()
     if len(data) > limit:
         return _too_big(STDIN, len(data), limit, what="input is at least")
-    return ingest_report(data, origin=STDIN)
+    return ingest_report(data, origin=STDIN, geocode=False)
 
 
 def _too_big(origin: str, size: int, limit: int, *, what: str = "file is") -> Outcome:

@@ -18,11 +18,15 @@ _ARABIC_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "�
 ARTICLES = frozenset("al el az as ad an ar at ash ath adh um umm".split())
 _DOUBLED = re.compile(r"([a-z])\1+")
 _POSSESSIVE = re.compile(r"[’'‘]s$", re.IGNORECASE)
-# A word: letters/digits with ‘ayn marks and Arabic diacritics inside; split keeps separators, so
-# offsets come from the lengths of the pieces without a Python loop over characters.
+# A word: letters/digits with ‘ayn marks and Arabic diacritics inside (a mark only where a letter
+# follows it); split keeps separators, so offsets come from the lengths of the pieces without a
+# Python loop over characters. Runs of letters are single-class repeats, the fast path of `re`.
 _WORD_SPLIT = re.compile(
-    "((?:[^\\W_]|[\u064b-\u065f\u0670\u0640])(?:[\\w\u064b-\u065f\u0670\u0640]|[`'‘’ʿʾ´](?=\\w))*)"
+    "((?:[^\\W_]|[\u064b-\u065f\u0670\u0640])[\\w\u064b-\u065f\u0670\u0640]*"
+    "(?:[`'‘’ʿʾ´]\\w[\\w\u064b-\u065f\u0670\u0640]*)*)"
 )
+# The same on ASCII text, where classes of plain ranges are cheaper than Unicode categories.
+_ASCII_WORD_SPLIT = re.compile("([A-Za-z0-9][A-Za-z0-9_]*(?:[`'][A-Za-z0-9_]+)*)")
 
 
 def _fold_latin_word(word: str) -> str:
@@ -53,7 +57,7 @@ def fold_word(word: str) -> str:
 
 def split_words(text: str) -> tuple[list[str], list[int]]:
     """The words of `text` and their offsets: word i spans offsets[2i]..offsets[2i+1]."""
-    parts = _WORD_SPLIT.split(text)
+    parts = (_ASCII_WORD_SPLIT if text.isascii() else _WORD_SPLIT).split(text)
     offsets = [0, *accumulate(map(len, parts))]
     return parts[1::2], offsets[1:-1]
 
@@ -69,11 +73,23 @@ def normalise(text: str) -> str:
     return " ".join(kept)
 
 
-class TriggeredPattern:
-    """A regex tried only where a word starts with one of its trigger stems: a cheap finditer."""
+# Characters that `re.IGNORECASE` matches to an ASCII letter but str.lower() does not fold to one
+# (or folds to two characters): where they occur, the trigger search could miss a match.
+_ODD_CASE = re.compile("[\u0130\u0131\u017f\u212a]")
 
-    def __init__(self, pattern: re.Pattern[str], triggers: Iterable[str]) -> None:
+
+class TriggeredPattern:
+    """A regex tried only where one of its trigger stems starts: a cheap finditer.
+
+    With `word_start` (the default) a stem counts only at the start of a word, for patterns whose
+    every branch begins with \\b; without it, anywhere.
+    """
+
+    def __init__(
+        self, pattern: re.Pattern[str], triggers: Iterable[str], *, word_start: bool = True
+    ) -> None:
         self.pattern = pattern
+        self.word_start = word_start
         self._automaton = ahocorasick.Automaton()
         for stem in triggers:
             self._automaton.add_word(stem.lower(), len(stem))
@@ -82,15 +98,24 @@ class TriggeredPattern:
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
         """Non-overlapping matches, left to right, as pattern.finditer would find them."""
         lower = text.lower()
-        if len(lower) != len(text):  # a case fold changed lengths: offsets would drift
+        # A case fold that changed lengths would shift offsets; odd case pairs would hide stems.
+        if len(lower) != len(text) or (not text.isascii() and _ODD_CASE.search(text)):
             yield from self.pattern.finditer(text)
             return
-        starts = sorted({end - n + 1 for end, n in self._automaton.iter(lower)})
+        starts = {end - n + 1 for end, n in self._automaton.iter(lower)}
+        if not starts:
+            return
+        match = self.pattern.match
+        word_start = self.word_start
         free = 0
-        for start in starts:
-            if start < free or (start and lower[start - 1].isalnum()):
+        for start in sorted(starts):
+            if start < free or (word_start and start and lower[start - 1].isalnum()):
                 continue
-            m = self.pattern.match(text, start)
+            m = match(text, start)
             if m:
                 free = m.end()
                 yield m
+
+    def search(self, text: str) -> re.Match[str] | None:
+        """The first match, as pattern.search would find it."""
+        return next(self.finditer(text), None)

@@ -93,15 +93,14 @@ _WORD_EDGES = "\"'“”‘’,.;:()[]"
 
 
 def _guarded(before: str) -> bool:
-    for word in before.split()[-4:]:
-        word = word.strip(_WORD_EDGES).lower()
+    for word in before.lower().split()[-4:]:
+        word = word.strip(_WORD_EDGES)
         if word in _GUARD_WORDS or word.endswith(("n't", "n’t")):
             return True
     return False
 
 
 # "to liberate" is an aim unless the forces were able to, managed to or continued to.
-_INFINITIVE = re.compile(r"\bto\s+$", re.IGNORECASE)
 _DONE_INFINITIVE = re.compile(
     r"\b(?:able|managed|succeeded|continued|continue|continues|continuing|began|begun|"
     r"started|proceeded)\s+to\s+$",
@@ -117,7 +116,8 @@ _REFERENCE = re.compile(
 )
 # Clause breaks: a cue in the mention's own clause beats a nearer one across "while".
 _CLAUSE = re.compile(r";|\s[-–—]\s|,\s*(?:while|whereas|but|as|when|after|and)\b|\bwhile\b")
-_STATUSES = (ADVANCE, FIGHTING, CLEARING, RETAKEN, ISIS_HELD)
+_STATUSES = frozenset((ADVANCE, FIGHTING, CLEARING, RETAKEN, ISIS_HELD))
+_AIMABLE = frozenset((RETAKEN, CLEARING, ADVANCE))
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +129,15 @@ class Cue:
     status: str
 
 
+def _after_to(before: str) -> bool:
+    """`before` ends in the word "to" and white space (the regex \\bto\\s+$, without its scan)."""
+    bare = before.rstrip()
+    if len(bare) == len(before) or bare[-2:].lower() != "to":
+        return False
+    prev = bare[-3:-2]
+    return not (prev.isalnum() or prev == "_")
+
+
 def find_cues(sentence: str) -> list[Cue]:
     """Status cues in `sentence`, without those an intent, future or negation governs."""
     cues: list[Cue] = []
@@ -136,16 +145,13 @@ def find_cues(sentence: str) -> list[Cue]:
         status = m.lastgroup
         if status not in _STATUSES:
             continue
-        before = sentence[max(0, m.start() - 60) : m.start()]
+        start = m.start()
+        before = sentence[max(0, start - 60) : start]
         if _guarded(before):
             continue
-        if (
-            status in (RETAKEN, CLEARING, ADVANCE)
-            and _INFINITIVE.search(before)
-            and not _DONE_INFINITIVE.search(before)
-        ):
+        if status in _AIMABLE and _after_to(before) and not _DONE_INFINITIVE.search(before):
             continue
-        cues.append(Cue(m.start(), m.end(), status))
+        cues.append(Cue(start, m.end(), status))
     return cues
 
 
