@@ -118,6 +118,33 @@ def place_status(claims: Iterable[Claim], day: dt.date) -> PlaceStatus:
     )
 
 
+def status_timeline(claims: Iterable[Claim]) -> list[tuple[dt.date, PlaceStatus]]:
+    """Each day a place's status may change, with its status from that day on.
+
+    The same rule as `place_status`, walked forward once: `place_status(claims, D)` equals the
+    entry of the latest day on or before D (and NO_REPORT before the first).
+    """
+    by_day: dict[dt.date, list[Claim]] = defaultdict(list)
+    for claim in _report_claims(c for c in claims if c.status in ADVANCEMENT):
+        by_day[claim.day].append(claim)
+    timeline: list[tuple[dt.date, PlaceStatus]] = []
+    current, since = NONE, None
+    reports: set[Hashable] = set()
+    sources: set[Hashable] = set()
+    for day in sorted(by_day):
+        day_claims = by_day[day]
+        winner = max(day_claims, key=lambda c: ADVANCEMENT[c.status])
+        if category(winner.status) != current:
+            current, since, reports, sources = category(winner.status), day, set(), set()
+        for claim in day_claims:
+            if category(claim.status) == current:
+                reports.add(claim.report)
+                sources.add(claim.source)
+        status = PlaceStatus(current, winner.status, since, day, len(reports), len(sources))
+        timeline.append((day, status))
+    return timeline
+
+
 def statuses_as_of(claims: Iterable[Claim], day: dt.date) -> dict[Hashable, PlaceStatus]:
     """The status of every place that has a claim, as of `day`."""
     by_place: dict[Hashable, list[Claim]] = defaultdict(list)

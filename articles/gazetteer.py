@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from articles import timeline
 from articles.geonames import AlternateName, GeoName, is_spelling, language_of
 from articles.matcher import forget_matcher
 from articles.models import Alias, Place
@@ -183,8 +184,10 @@ def add_aliases(wanted: Mapping[int, Iterable[tuple[str, str]]]) -> set[int]:
             new.append(Alias(place_id=pid, text=text, language=language[:10], normalised=key))
     if new:
         bulk_create_with_history(new, Alias, batch_size=500)
-        # Bulk writes send no save signals, so this process's cached matcher must be told.
+        # Bulk writes send no save signals: tell this process's matcher, and move the
+        # data version so the map's answers change.
         forget_matcher()
+        timeline.bump()
     return {alias.place_id for alias in new}
 
 
@@ -205,8 +208,10 @@ def _write(creates: list[Place], updates: dict[int, tuple[Place, set[str]]]) -> 
             [p for p, _ in updates.values()], Place, sorted(names), batch_size=500
         )
     if creates or updates:
-        # Bulk writes send no save signals, so this process's cached matcher must be told.
+        # Bulk writes send no save signals: tell this process's matcher, and move the
+        # data version so the map's answers change.
         forget_matcher()
+        timeline.bump()
 
 
 def load_gazetteer(path: Path = DEFAULT_PATH) -> LoadResult:

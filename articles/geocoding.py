@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.utils import bulk_update_with_history
 
+from articles import timeline
 from articles.gazetteer import add_aliases, is_editor_owned
 from articles.geonames import WorldIndex, load_world_index
 from articles.models import GeocodeLookup, Mention, Place
@@ -386,6 +387,7 @@ def geocode_unresolved(
                 mention.updated_at = now
             with transaction.atomic():
                 bulk_update_with_history(found, Mention, ["place", "updated_at"], batch_size=500)
+                timeline.touch({result.place.pk})
             resolved += len(found)
         if on_name is not None:
             on_name(surface, result)

@@ -29,7 +29,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from tqdm import tqdm
 
-from articles import feeds
+from articles import feeds, timeline
 from articles.geocoding import geocode_unresolved
 from articles.mentions import geoparse_article, geoparse_new_article, insert_rows
 from articles.models import Article, ArticleRevision, RelatedItem
@@ -209,7 +209,8 @@ def _batches(
             yield [ingest(*held)]  # standard input: its own transaction, in _write
             held = None
         outcomes: list[Outcome] = []
-        with transaction.atomic():
+        # Status periods are rebuilt once per batch, for every place it touched, before commit.
+        with transaction.atomic(), timeline.deferred():
             started = time.monotonic()
             for origin, path in pending:
                 if path is None:

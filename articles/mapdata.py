@@ -7,16 +7,15 @@ parameters and count reports the same way.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Max, Min, Q
+from django.db.models import Count, F, Max, Min, Q
 from django.urls import reverse
 
-from articles import frontline
-from articles.models import Article, Mention, Place, Status
+from articles import frontline, timeline
+from articles.models import Article, Mention, Place, PlaceStatusPeriod
 
 WINDOWS = (1, 3, 7, 30)
 DEFAULT_WINDOW = 7
@@ -71,13 +70,8 @@ def window_start(end: dt.date, days: int) -> dt.date:
 
 
 def data_fingerprint() -> str:
-    """A short hash that changes whenever a report, place or mention is added, edited or removed."""
-    parts = [API_VERSION]
-    for model in (Article, Place, Mention):
-        found = model.objects.order_by().aggregate(n=Count("pk"), latest=Max("updated_at"))
-        latest = found["latest"].isoformat() if found["latest"] else "-"
-        parts.append(f"{found['n']}@{latest}")
-    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:24]
+    """A short string that changes whenever a report, place or mention is added or changed."""
+    return f"{API_VERSION}-{timeline.current_version()}"
 
 
 @dataclass(frozen=True)
@@ -112,48 +106,51 @@ def reports_per_day() -> list[dict[str, Any]]:
     return [{"date": row["event_date"].isoformat(), "reports": row["reports"]} for row in rows]
 
 
-def source_key(source: str, article_id: int) -> str:
-    """Who stands behind a report: its outlet, or the report itself when no outlet is recorded."""
-    outlet = " ".join(source.split()).casefold()
-    return f"source:{outlet}" if outlet else f"article:{article_id}"
+def _periods_on(day: dt.date):
+    """The status period of every mapped place that holds on `day`."""
+    return PlaceStatusPeriod.objects.filter(start__lte=day, end__gt=day)
+
+
+def _status_of(period: dict[str, Any]) -> frontline.PlaceStatus:
+    return frontline.PlaceStatus(
+        status=period["status"],
+        detail=period["detail"] or None,
+        since=period["since"],
+        last_report=period["last_report"],
+        reports=period["reports"],
+        sources=period["sources"],
+    )
+
+
+_STATUS_FIELDS = ("status", "detail", "since", "last_report", "reports", "sources")
 
 
 def place_statuses(day: dt.date) -> dict[int, frontline.PlaceStatus]:
-    """The status of every place with a claim on or before `day`, keyed by place id."""
-    rows = (
-        Mention.objects.as_of(day)
-        .resolved()
-        .exclude(status=Status.MENTIONED)
-        # A related headline is another report's title, dated by this one: not a claim.
-        .exclude(section=Mention.Section.RELATED)
-        .order_by()
-        .values_list(
-            "place_id", "article_id", "article__source", "event_date", "status", "is_primary"
-        )
-    )
-    claims = [
-        frontline.Claim(place, article, source_key(source, article), event_day, status, primary)
-        for place, article, source, event_day, status, primary in rows
-    ]
-    return frontline.statuses_as_of(claims, day)
-
-
-def mapped_places() -> list[dict[str, Any]]:
-    """Every place of a drawable kind that any active mention names."""
-    mentioned = Mention.objects.active().resolved().values("place_id")
-    return list(
-        Place.objects.filter(pk__in=mentioned, kind__in=MAP_KINDS)
-        .order_by("name", "pk")
-        .values("pk", "slug", "name", "kind", "latitude", "longitude", "precision", "radius_m")
-    )
+    """The status of every place that any mention names, as of `day`, keyed by place id."""
+    rows = _periods_on(day).order_by().values("place_id", *_STATUS_FIELDS)
+    return {row["place_id"]: _status_of(row) for row in rows}
 
 
 def place_features(day: dt.date) -> list[dict[str, Any]]:
     """GeoJSON features of the mapped places with their status as of `day`."""
-    statuses = place_statuses(day)
+    rows = (
+        _periods_on(day)
+        .filter(place__kind__in=MAP_KINDS)
+        .order_by("place__name", "place_id")
+        .values(
+            *_STATUS_FIELDS,
+            slug=F("place__slug"),
+            name=F("place__name"),
+            kind=F("place__kind"),
+            latitude=F("place__latitude"),
+            longitude=F("place__longitude"),
+            precision=F("place__precision"),
+            radius_m=F("place__radius_m"),
+        )
+    )
     features = []
-    for place in mapped_places():
-        status = statuses.get(place["pk"], frontline.NO_REPORT)
+    for place in rows:
+        status = _status_of(place)
         features.append(
             {
                 "type": "Feature",

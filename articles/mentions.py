@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import connections, models, router
 from django.utils import timezone
 
+from articles import timeline
 from articles.geoparse import FoundMention, geoparse
 from articles.matcher import get_matcher, place_ids
 from articles.models import Article, Mention
@@ -35,6 +36,11 @@ def find_mentions(article: Article, related_titles: list[str] | None = None) -> 
 
 def geoparse_article(article: Article) -> list[Mention]:
     """Replace the report's automatic mentions with fresh ones; call inside a transaction."""
+    with timeline.deferred():
+        return _replace_mentions(article)
+
+
+def _replace_mentions(article: Article) -> list[Mention]:
     found = find_mentions(article)
     kept = list(
         Mention.objects.filter(article=article)
@@ -48,6 +54,7 @@ def geoparse_article(article: Article) -> list[Mention]:
         article=article, decided_by=Mention.DecidedBy.AUTO, rejected=False
     ).delete()
     rows = _mention_rows(article, found, taken, editor_primary)
+    timeline.touch(row["place_id"] for row in rows)  # the deleted ones touched theirs
     return Mention.objects.bulk_create(Mention(**row) for row in rows)
 
 
@@ -59,6 +66,7 @@ def geoparse_new_article(article: Article, related_titles: list[str]) -> int:
     """
     rows = _mention_rows(article, find_mentions(article, related_titles), set(), set())
     insert_rows(Mention, rows)
+    timeline.touch(row["place_id"] for row in rows)
     return len(rows)
 
 

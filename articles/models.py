@@ -352,3 +352,42 @@ class GeocodeLookup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.provider}: {self.query} → {self.get_outcome_display()}"
+
+
+class PlaceStatusPeriod(models.Model):
+    """A stretch of days over which a place's front-line status, as the map draws it, holds.
+
+    Derived from mentions by `articles.timeline`, so the map answers "status on day D" with one
+    indexed lookup instead of re-reading every claim; rebuilt for a place whenever its mentions
+    change.
+    """
+
+    place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="status_periods")
+    start = models.DateField(help_text="First day of the period.")
+    end = models.DateField(help_text="First day after the period (date.max while it lasts).")
+    status = models.CharField(max_length=12, help_text="Map category: isis_held, contested, …")
+    detail = models.CharField(max_length=12, blank=True, help_text="The winning claim.")
+    since = models.DateField(null=True, blank=True)
+    last_report = models.DateField(null=True, blank=True)
+    reports = models.PositiveIntegerField(default=0)
+    sources = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["place", "start"]
+        indexes = [models.Index(fields=["end", "start"])]
+
+    def __str__(self) -> str:
+        return f"{self.place_id}: {self.status} {self.start}–{self.end}"
+
+
+class DataVersion(models.Model):
+    """One row whose counter moves on every change the map shows: the APIs' ETag."""
+
+    version = models.PositiveBigIntegerField(default=0)
+    changed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"data version {self.version}"

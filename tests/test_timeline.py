@@ -1,0 +1,126 @@
+"""Status periods: the stored timeline always agrees with the status rule applied afresh."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+import pytest
+
+from articles import frontline, timeline
+from articles.mapdata import place_statuses
+from articles.models import DataVersion, Mention, PlaceStatusPeriod, Status
+from tests.factories import make_article, make_mention, make_place
+
+STATUSES = ["advance", "fighting", "clearing", "retaken", "isis_held", "mentioned"]
+
+
+def random_claims(rnd: random.Random, count: int) -> list[frontline.Claim]:
+    first = dt.date(2016, 10, 17)
+    return [
+        frontline.Claim(
+            place="p",
+            report=rnd.randrange(count // 2 + 1),
+            source=rnd.choice("ABC"),
+            day=first + dt.timedelta(days=rnd.randrange(20)),
+            status=rnd.choice(STATUSES),
+            is_primary=rnd.random() < 0.5,
+        )
+        for _ in range(count)
+    ]
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_the_timeline_agrees_with_the_rule_on_every_day(seed):
+    rnd = random.Random(seed)
+    claims = random_claims(rnd, rnd.randrange(1, 40))
+    steps = frontline.status_timeline(claims)
+    for offset in range(-1, 22):
+        day = dt.date(2016, 10, 17) + dt.timedelta(days=offset)
+        held = [status for start, status in steps if start <= day]
+        expected = frontline.place_status(claims, day)
+        assert (held[-1] if held else frontline.NO_REPORT) == expected, day
+
+
+@pytest.fixture
+def zahour():
+    return make_place("Zahour", slug="zahour")
+
+
+def published(day: int) -> dt.datetime:
+    return dt.datetime(2016, 11, day, 12, tzinfo=dt.UTC)
+
+
+@pytest.mark.django_db
+def test_a_saved_mention_rebuilds_its_places_periods(zahour):
+    article = make_article("Forces enter Zahour", published_at=published(4))
+    make_mention(article, zahour, status=Status.ADVANCE)
+    assert place_statuses(dt.date(2016, 11, 3))[zahour.pk].status == frontline.NONE
+    assert place_statuses(dt.date(2016, 11, 4))[zahour.pk].status == frontline.CONTESTED
+    later = make_article("Zahour retaken", published_at=published(9))
+    make_mention(later, zahour, status=Status.RETAKEN)
+    assert place_statuses(dt.date(2016, 11, 8))[zahour.pk].status == frontline.CONTESTED
+    assert place_statuses(dt.date(2016, 11, 9))[zahour.pk].status == frontline.RETAKEN
+
+
+@pytest.mark.django_db
+def test_reassigning_a_mention_rebuilds_both_places(zahour):
+    karama = make_place("Karama", slug="karama")
+    article = make_article("Fighting in Zahour", published_at=published(4))
+    mention = make_mention(article, zahour, status=Status.FIGHTING)
+    mention.place = karama
+    mention.decided_by = Mention.DecidedBy.EDITOR
+    mention.save()
+    statuses = place_statuses(dt.date(2016, 11, 4))
+    assert zahour.pk not in statuses
+    assert statuses[karama.pk].status == frontline.CONTESTED
+
+
+@pytest.mark.django_db
+def test_deleting_a_report_clears_its_claims(zahour):
+    article = make_article("Fighting in Zahour", published_at=published(4))
+    make_mention(article, zahour, status=Status.FIGHTING)
+    article.delete()
+    assert not PlaceStatusPeriod.objects.filter(place=zahour).exists()
+
+
+@pytest.mark.django_db
+def test_a_changed_source_changes_the_corroboration(zahour):
+    one = make_article("One", source="FNA", published_at=published(4))
+    two = make_article("Two", source="FNA", published_at=published(4))
+    for article in (one, two):
+        make_mention(article, zahour, status=Status.FIGHTING)
+    assert place_statuses(dt.date(2016, 11, 4))[zahour.pk].sources == 1
+    two.source = "Reuters"
+    two.save()
+    assert place_statuses(dt.date(2016, 11, 4))[zahour.pk].sources == 2
+
+
+@pytest.mark.django_db
+def test_deferred_work_is_done_once_on_leaving(zahour):
+    article = make_article("Fighting in Zahour", published_at=published(4))
+    with timeline.deferred():
+        make_mention(article, zahour, status=Status.FIGHTING)
+        assert not PlaceStatusPeriod.objects.filter(place=zahour).exists()
+    assert PlaceStatusPeriod.objects.filter(place=zahour).count() == 2
+
+
+@pytest.mark.django_db
+def test_every_change_moves_the_data_version(zahour):
+    before = timeline.current_version()
+    zahour.latitude = 36.37
+    zahour.save()
+    after_place = timeline.current_version()
+    assert after_place != before
+    make_article("Another report")
+    assert timeline.current_version() != after_place
+    assert DataVersion.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_rebuild_all_restores_lost_periods(zahour):
+    article = make_article("Fighting in Zahour", published_at=published(4))
+    make_mention(article, zahour, status=Status.FIGHTING)
+    PlaceStatusPeriod.objects.all().delete()
+    timeline.rebuild_all()
+    assert place_statuses(dt.date(2016, 11, 4))[zahour.pk].status == frontline.CONTESTED
