@@ -179,10 +179,9 @@ def place_features(day: dt.date) -> list[dict[str, Any]]:
 
 def claimed_bounds() -> list[list[float]] | None:
     """South-west and north-east corners of the places that have a status claim at any time."""
+    claimed = PlaceStatusPeriod.objects.exclude(status=frontline.NONE).values("place_id")
     found = (
-        Place.objects.filter(
-            mentions__rejected=False, kind__in=MAP_KINDS, mentions__status__in=frontline.ADVANCEMENT
-        )
+        Place.objects.filter(pk__in=claimed, kind__in=MAP_KINDS)
         .order_by()
         .aggregate(
             south=Min("latitude"),

@@ -321,7 +321,11 @@ class Mention(models.Model):
 
     class Meta:
         ordering = ["article", "section", "start"]
-        indexes = [models.Index(fields=["place", "event_date"])]
+        indexes = [
+            models.Index(fields=["place", "event_date"]),
+            # Windows and the slider's range read active mentions by day.
+            models.Index(fields=["rejected", "event_date"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.surface} ({self.get_status_display()}, {self.event_date})"
