@@ -5,10 +5,13 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import functools
+import gzip
 from collections.abc import Callable
 from typing import Any
 
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import condition, require_safe
 
 from articles import mapdata
@@ -37,20 +40,61 @@ CSV_COLUMNS = [
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+CACHE_SECONDS = 600
+CACHE_MAX_BYTES = 4 * 1024 * 1024
+
+
 def data_etag(request: HttpRequest, *args: Any, **kwargs: Any) -> str:
     """The ETag of every API answer: the data fingerprint; the URL tells answers apart."""
-    return mapdata.data_fingerprint()
+    request.data_version = mapdata.data_fingerprint()
+    return request.data_version
+
+
+def _accepts_gzip(request: HttpRequest) -> bool:
+    return "gzip" in request.headers.get("Accept-Encoding", "").lower()
+
+
+def _answer(
+    body: bytes, content_type: str, gzipped: bytes | None, disposition: str, request: HttpRequest
+) -> HttpResponse:
+    """A response from a cached answer: gzipped when the client accepts it."""
+    if gzipped is not None and _accepts_gzip(request):
+        response = HttpResponse(gzipped, content_type=content_type)
+        response["Content-Encoding"] = "gzip"
+    else:
+        response = HttpResponse(body, content_type=content_type)
+    if disposition:
+        response["Content-Disposition"] = disposition
+    return response
 
 
 def api_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """GET/HEAD only, revalidated by the data fingerprint, a bad parameter answered with 400."""
+    """GET/HEAD only, revalidated by the data fingerprint, a bad parameter answered with 400.
+
+    An answer is built once per data version and URL, then kept (gzipped too) in the cache, so
+    the many clients that ask for the same day between two changes cost a lookup each; the
+    version in the key retires every cached answer the moment the data changes.
+    """
 
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            response = view(request, *args, **kwargs)
-        except BadParameter as exc:
-            return JsonResponse({"error": str(exc)}, status=400)
+        key = f"api:{request.data_version}:{request.get_full_path()}"
+        cached = cache.get(key)
+        if cached is not None:
+            response = _answer(*cached, request)
+        else:
+            try:
+                response = view(request, *args, **kwargs)
+            except BadParameter as exc:
+                return JsonResponse({"error": str(exc)}, status=400)
+            body = response.content
+            if response.status_code == 200 and len(body) <= CACHE_MAX_BYTES:
+                gzipped = gzip.compress(body, compresslevel=6) if len(body) > 200 else None
+                disposition = response.get("Content-Disposition", "")
+                entry = (body, response["Content-Type"], gzipped, disposition)
+                cache.set(key, entry, CACHE_SECONDS)
+                response = _answer(*entry, request)
+        patch_vary_headers(response, ("Accept-Encoding",))
         # Always revalidate: the answer changes as soon as an editor changes the data.
         response["Cache-Control"] = "no-cache"
         return response

@@ -248,3 +248,30 @@ def test_openapi_describes_every_api_and_its_parameters(client):
     assert names == {"start", "end", "place"}
     assert [p["name"] for p in paths["/api/places.geojson"]["get"]["parameters"]] == ["date"]
     assert "400" in paths["/api/places.geojson"]["get"]["responses"]
+
+
+def test_an_answer_is_gzipped_for_clients_that_accept_it(client, zahour_fighting):
+    import gzip
+    import json
+
+    plain = client.get("/api/places.geojson?date=2016-11-04")
+    packed = client.get("/api/places.geojson?date=2016-11-04", HTTP_ACCEPT_ENCODING="gzip")
+    assert packed["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in packed["Vary"]
+    assert json.loads(gzip.decompress(packed.content)) == plain.json()
+
+
+def test_a_cached_answer_is_retired_the_moment_the_data_changes(client, zahour_fighting):
+    url = "/api/places.geojson?date=2016-11-04"
+    before = features_by_slug(client.get(url))["zahour"]["geometry"]["coordinates"]
+    zahour_fighting.latitude = 36.40
+    zahour_fighting.save()
+    after = features_by_slug(client.get(url))["zahour"]["geometry"]["coordinates"]
+    assert before != after == [43.17, 36.40]
+
+
+def test_a_cached_csv_keeps_its_download_name(client, zahour_fighting):
+    url = "/api/reports.csv?start=2016-11-01&end=2016-11-04"
+    first, second = client.get(url), client.get(url)
+    assert first["Content-Disposition"] == second["Content-Disposition"]
+    assert "newsmap-reports-2016-11-01-2016-11-04.csv" in second["Content-Disposition"]

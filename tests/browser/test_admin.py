@@ -116,9 +116,9 @@ def test_typing_coordinates_moves_the_marker(page, live_server, editor, reported
         return m["x"] - c["x"], m["y"] - c["y"]
 
     start_x, start_y = marker_in_map()
-    page.fill("#id_latitude", "36.3615")  # about 170 m north
+    page.fill("#id_latitude", "36.3650")  # about 550 m north: some 35 px at zoom 13
     page.dispatch_event("#id_latitude", "input")
-    page.fill("#id_longitude", "43.1685")  # about 135 m west
+    page.fill("#id_longitude", "43.1640")  # about 540 m west
     page.dispatch_event("#id_longitude", "input")
     moved_x, moved_y = marker_in_map()
     assert moved_y < start_y - 10

@@ -1,0 +1,1 @@
+"""The benchmark program behind `make bench`: `python -m benchmarks --help`."""
