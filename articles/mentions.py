@@ -12,7 +12,7 @@ from django.utils import timezone
 from articles import timeline
 from articles.geoparse import FoundMention, geoparse
 from articles.matcher import get_matcher, place_ids
-from articles.models import Article, Mention
+from articles.models import Article, Mention, Status
 
 
 def publication_day(article: Article) -> dt.date:
@@ -66,7 +66,17 @@ def geoparse_new_article(article: Article, related_titles: list[str]) -> int:
     """
     rows = _mention_rows(article, find_mentions(article, related_titles), set(), set())
     insert_rows(Mention, rows)
-    timeline.touch(row["place_id"] for row in rows)
+    claim_days: dict[int, dt.date] = {}
+    for row in rows:
+        place, day = row["place_id"], row["event_date"]
+        if (
+            place is not None
+            and row["status"] != Status.MENTIONED
+            and row["section"] != Mention.Section.RELATED
+            and (place not in claim_days or day < claim_days[place])
+        ):
+            claim_days[place] = day
+    timeline.added(claim_days, (row["place_id"] for row in rows))
     return len(rows)
 
 

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
+import operator
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
 
-from django.db.models import F
+from django.db.models import F, Q
 
 from articles import frontline
 from articles.models import DataVersion, Mention, PlaceStatusPeriod, Status
@@ -41,6 +43,24 @@ def touch(place_ids: Iterable[int | None]) -> None:
         _bump_now()
 
 
+def added(claim_days: dict[int, dt.date], named: Iterable[int | None]) -> None:
+    """New mentions only (an import): claims about places from these days on, and named places.
+
+    Periods ending before a place's first new claim cannot change, so only the status run that
+    claim falls in is recomputed; a place named without a claim just needs to be on the map.
+    """
+    pending = _pending.get()
+    if pending is None:
+        _apply_added(claim_days, {pk for pk in named if pk is not None})
+        _bump_now()
+        return
+    for pk, day in claim_days.items():
+        held = pending["from"].get(pk)
+        pending["from"][pk] = day if held is None else min(held, day)
+    pending["named"] |= {pk for pk in named if pk is not None}
+    pending["bump"] = True
+
+
 def bump() -> None:
     """Something the map shows changed: move the data version (now, or when deferred ends)."""
     pending = _pending.get()
@@ -56,14 +76,17 @@ def deferred() -> Iterator[None]:
     if _pending.get() is not None:
         yield
         return
-    token = _pending.set({"places": set(), "bump": False})
+    token = _pending.set({"places": set(), "from": {}, "named": set(), "bump": False})
     try:
         yield
         pending = _pending.get()
     finally:
         _pending.reset(token)
-    if pending["places"]:
-        _rebuild(pending["places"])
+    full = pending["places"]
+    if full:
+        _rebuild(full)
+    claim_days = {pk: day for pk, day in pending["from"].items() if pk not in full}
+    _apply_added(claim_days, pending["named"] - full)
     if pending["bump"]:
         _bump_now()
 
@@ -87,6 +110,97 @@ def _bump_now() -> None:
         DataVersion.objects.get_or_create(pk=1, defaults={"version": 1})
 
 
+def _apply_added(claim_days: dict[int, dt.date], named: set[int]) -> None:
+    if claim_days:
+        _rebuild_from(claim_days)
+    unseen = named - set(claim_days)
+    if unseen:
+        on_map = set(
+            PlaceStatusPeriod.objects.filter(place_id__in=unseen).values_list("place_id", flat=True)
+        )
+        PlaceStatusPeriod.objects.bulk_create(
+            PlaceStatusPeriod(place_id=pk, start=dt.date.min, end=FOREVER, status=frontline.NONE)
+            for pk in sorted(unseen - on_map)
+        )
+
+
+def _rebuild_from(claim_days: dict[int, dt.date]) -> None:
+    """Recompute each place's periods from the start of the status run its new claims fall in."""
+    starts: dict[int, dt.date] = {}
+    periods = (
+        PlaceStatusPeriod.objects.filter(place_id__in=claim_days)
+        .exclude(status=frontline.NONE)
+        .values_list("place_id", "start", "end", "since")
+    )
+    for place, start, end, since in periods:
+        day_before = claim_days[place] - dt.timedelta(days=1)
+        if start <= day_before < end:
+            starts[place] = since
+    # A place whose new claims come before its first status has nothing earlier to keep.
+    full = set(claim_days) - set(starts)
+    if full:
+        _rebuild(full)
+    ids = sorted(starts)
+    for chunk in (ids[i : i + 200] for i in range(0, len(ids), 200)):
+        ranges = Q()
+        for pk in chunk:
+            ranges |= Q(place_id=pk, event_date__gte=starts[pk])
+        claims = _claims(Mention.objects.filter(ranges))
+        PlaceStatusPeriod.objects.filter(
+            functools.reduce(operator.or_, (Q(place_id=pk, start__gte=starts[pk]) for pk in chunk))
+        ).delete()
+        PlaceStatusPeriod.objects.bulk_create(
+            (
+                period
+                for pk in chunk
+                for period in _periods(pk, frontline.status_timeline(claims[pk]), first=False)
+            ),
+            batch_size=1000,
+        )
+
+
+def _claims(mentions) -> dict[int, list[frontline.Claim]]:
+    """The status claims among `mentions`, by place."""
+    rows = (
+        mentions.filter(rejected=False)
+        .exclude(status=Status.MENTIONED)
+        # A related headline is another report's title, dated by this one: not a claim.
+        .exclude(section=Mention.Section.RELATED)
+        .order_by()
+        .values_list(
+            "place_id", "article_id", "article__source", "event_date", "status", "is_primary"
+        )
+    )
+    claims: dict[int, list[frontline.Claim]] = defaultdict(list)
+    for place, article, source, day, status, primary in rows:
+        claims[place].append(
+            frontline.Claim(place, article, source_key(source, article), day, status, primary)
+        )
+    return claims
+
+
+def _periods(
+    place: int, steps: list[tuple[dt.date, frontline.PlaceStatus]], *, first: bool
+) -> list[PlaceStatusPeriod]:
+    """Period rows for a place's timeline; `first` adds the no-report period before it."""
+    if first:
+        steps = [(dt.date.min, frontline.NO_REPORT), *steps]
+    return [
+        PlaceStatusPeriod(
+            place_id=place,
+            start=start,
+            end=steps[i + 1][0] if i + 1 < len(steps) else FOREVER,
+            status=status.status,
+            detail=status.detail or "",
+            since=status.since,
+            last_report=status.last_report,
+            reports=status.reports,
+            sources=status.sources,
+        )
+        for i, (start, status) in enumerate(steps)
+    ]
+
+
 def _rebuild(place_ids: set[int]) -> None:
     ids = sorted(place_ids)
     for chunk in (ids[i : i + 500] for i in range(0, len(ids), 500)):
@@ -94,45 +208,19 @@ def _rebuild(place_ids: set[int]) -> None:
 
 
 def _rebuild_chunk(ids: list[int]) -> None:
-    rows = (
+    named = set(
         Mention.objects.filter(place_id__in=ids, rejected=False)
         .order_by()
-        .values_list(
-            "place_id",
-            "article_id",
-            "article__source",
-            "event_date",
-            "status",
-            "is_primary",
-            "section",
-        )
+        .values_list("place_id", flat=True)
+        .distinct()
     )
-    claims: dict[int, list[frontline.Claim]] = defaultdict(list)
-    named: set[int] = set()
-    for place, article, source, day, status, primary, section in rows:
-        named.add(place)
-        # A related headline is another report's title, dated by this one: not a claim.
-        if status != Status.MENTIONED and section != Mention.Section.RELATED:
-            claims[place].append(
-                frontline.Claim(place, article, source_key(source, article), day, status, primary)
-            )
+    claims = _claims(Mention.objects.filter(place_id__in=ids))
     PlaceStatusPeriod.objects.filter(place_id__in=ids).delete()
-    periods = []
-    for place in sorted(named):
-        steps = [(dt.date.min, frontline.NO_REPORT), *frontline.status_timeline(claims[place])]
-        for i, (start, status) in enumerate(steps):
-            end = steps[i + 1][0] if i + 1 < len(steps) else FOREVER
-            periods.append(
-                PlaceStatusPeriod(
-                    place_id=place,
-                    start=start,
-                    end=end,
-                    status=status.status,
-                    detail=status.detail or "",
-                    since=status.since,
-                    last_report=status.last_report,
-                    reports=status.reports,
-                    sources=status.sources,
-                )
-            )
-    PlaceStatusPeriod.objects.bulk_create(periods, batch_size=1000)
+    PlaceStatusPeriod.objects.bulk_create(
+        (
+            period
+            for place in sorted(named)
+            for period in _periods(place, frontline.status_timeline(claims[place]), first=True)
+        ),
+        batch_size=1000,
+    )

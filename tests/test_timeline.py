@@ -124,3 +124,40 @@ def test_rebuild_all_restores_lost_periods(zahour):
     PlaceStatusPeriod.objects.all().delete()
     timeline.rebuild_all()
     assert place_statuses(dt.date(2016, 11, 4))[zahour.pk].status == frontline.CONTESTED
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("seed", range(8))
+def test_an_import_in_any_order_builds_the_same_periods_as_a_full_rebuild(zahour, seed):
+    """Incremental updates from each batch's first new claim agree with rebuilding afresh."""
+    rnd = random.Random(seed)
+    for batch in range(6):
+        with timeline.deferred():
+            for n in range(rnd.randrange(1, 5)):
+                day = rnd.randrange(1, 28)
+                article = make_article(
+                    f"Report {batch}-{n}", source=rnd.choice("AB"), published_at=published(day)
+                )
+                status = rnd.choice(STATUSES)
+                mention = Mention.objects.bulk_create(
+                    [
+                        Mention(
+                            article=article,
+                            place=zahour,
+                            surface="Zahour",
+                            normalised="zahur",
+                            start=0,
+                            end=6,
+                            sentence="Zahour.",
+                            status=status,
+                            event_date=article.published_at.date(),
+                            is_primary=True,
+                        )
+                    ]
+                )[0]
+                claims = {} if status == Status.MENTIONED else {zahour.pk: mention.event_date}
+                timeline.added(claims, [zahour.pk])
+    fields = ("start", "end", "status", "detail", "since", "last_report", "reports", "sources")
+    incremental = list(PlaceStatusPeriod.objects.order_by("start").values_list(*fields))
+    timeline.rebuild_all()
+    assert list(PlaceStatusPeriod.objects.order_by("start").values_list(*fields)) == incremental
