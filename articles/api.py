@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import functools
 import gzip
+import hashlib
 from collections.abc import Callable
 from typing import Any
 
@@ -78,7 +79,9 @@ def api_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
 
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        key = f"api:{request.data_version}:{request.get_full_path()}"
+        # Hashed: a URL can be long and odd, and cache backends limit keys.
+        url = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+        key = f"api:{request.data_version}:{url}"
         cached = cache.get(key)
         if cached is not None:
             response = _answer(*cached, request)

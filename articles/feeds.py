@@ -149,7 +149,7 @@ def _fetch(location: str, *, max_bytes: int, timeout: float) -> tuple[bytes, dic
         # The scheme is checked above: only http and https reach urllib.
         request = urllib.request.Request(location, headers={"User-Agent": USER_AGENT})  # noqa: S310
         try:
-            with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+            with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310  # nosec B310
                 data = response.read(max_bytes + 1)
                 headers = {k.lower(): v for k, v in response.headers.items()}
         except urllib.error.HTTPError as exc:

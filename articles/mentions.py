@@ -148,7 +148,7 @@ def insert_rows(model: type[models.Model], rows: list[dict]) -> None:
         params.append(values)
     quote = connection.ops.quote_name
     # Built only from the model's own table and column names, quoted; values go as parameters.
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608  # nosec B608
         quote(model._meta.db_table),
         ", ".join(quote(f.column) for f in fields),
         ", ".join(["%s"] * len(fields)),
