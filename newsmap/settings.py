@@ -207,6 +207,8 @@ NEWSMAP_TILE_ATTRIBUTION = os.environ.get(
     '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
 )
 NEWSMAP_EMBED_FRAME_ANCESTORS = env_list("NEWSMAP_EMBED_FRAME_ANCESTORS", "*")
+# How often a process checks whether the gazetteer changed under its cached name matcher.
+NEWSMAP_MATCHER_CHECK_SECONDS = env_number("NEWSMAP_MATCHER_CHECK_SECONDS", 2.0)
 
 _tile_origin = "/".join(NEWSMAP_TILE_URL.split("/")[:3]).replace("{s}.", "*.")
 CONTENT_SECURITY_POLICY = {
