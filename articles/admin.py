@@ -19,7 +19,7 @@ from articles.admin_forms import (
     place_map,
     place_mentions_html,
 )
-from articles.models import Alias, Article, Mention, Place, RelatedItem
+from articles.models import Alias, Article, ArticleRevision, Mention, Place, RelatedItem
 from articles.names import normalise
 
 # A change to any of these on the form is a hand correction of where the place is.
@@ -186,13 +186,21 @@ class RelatedItemInline(admin.TabularInline):
         return False
 
 
+class ArticleRevisionInline(RelatedItemInline):
+    """Earlier raw texts a changed report replaced, kept verbatim."""
+
+    model = ArticleRevision
+    fields = ["replaced_at", "origin", "content_hash", "raw_text"]
+    readonly_fields = fields
+
+
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
     list_display = ["title", "published_at", "source", "mention_count"]
     list_filter = ["source"]
     search_fields = ["title", "body", "source", "url"]
     date_hierarchy = "published_at"
-    inlines = [RelatedItemInline]
+    inlines = [RelatedItemInline, ArticleRevisionInline]
     actions = ["download_geojson", "download_csv"]
     readonly_fields = [
         "identity",

@@ -403,3 +403,18 @@ def test_a_correction_shows_in_the_places_api_at_once_with_a_new_etag(editor_cli
     assert after["ETag"] != before["ETag"]
     features = {f["id"]: f for f in after.json()["features"]}
     assert features[zahour.slug]["geometry"]["coordinates"] == [43.1801, 36.3712]
+
+
+def test_a_reports_earlier_texts_show_on_its_admin_page(client, django_user_model):
+    from articles.models import ArticleRevision
+    from tests.factories import make_article
+
+    admin_user = django_user_model.objects.create_superuser("root", "root@example.org", "pw")
+    client.force_login(admin_user)
+    article = make_article("Forces enter Zahour")
+    ArticleRevision.objects.create(
+        article=article, raw_text="The earlier text of the report", content_hash="abc"
+    )
+    response = client.get(f"/admin/articles/article/{article.pk}/change/")
+    assert response.status_code == 200
+    assert "The earlier text of the report" in response.content.decode()
