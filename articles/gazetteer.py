@@ -268,17 +268,23 @@ def load_gazetteer(path: Path = DEFAULT_PATH) -> LoadResult:
             if not is_editor_owned(matched[r.fields["slug"]])
         }
         gained = add_aliases(wanted)
+    changed = set(updates) | gained
     for row in rows:
         place = matched[row.fields["slug"]]
-        if row.fields["slug"] in created:
-            result.created += 1
-        elif is_editor_owned(place):
-            result.kept_editor += 1
-        elif place.pk in updates or place.pk in gained:
-            result.updated += 1
-        else:
-            result.unchanged += 1
+        _tally(result, place, row.fields["slug"] in created, changed)
     return result
+
+
+def _tally(result: LoadResult, place: Place, created: bool, changed: set[int]) -> None:
+    """Count one loaded place as created, kept for its editor, updated or unchanged."""
+    if created:
+        result.created += 1
+    elif is_editor_owned(place):
+        result.kept_editor += 1
+    elif place.pk in changed:
+        result.updated += 1
+    else:
+        result.unchanged += 1
 
 
 def _match(
@@ -363,16 +369,10 @@ def import_geonames_places(
                 wanted[place.pk] = spellings
         gained = add_aliases(wanted)
     created_ids = {p.pk for p in creates}
+    changed = set(updates) | gained
     for feature in features:
         place = existing[feature.geonameid]
-        if place.pk in created_ids:
-            result.created += 1
-        elif is_editor_owned(place):
-            result.kept_editor += 1
-        elif place.pk in updates or place.pk in gained:
-            result.updated += 1
-        else:
-            result.unchanged += 1
+        _tally(result, place, place.pk in created_ids, changed)
     return result
 
 
