@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
-import shutil
 import statistics
 import subprocess
 import sys
@@ -13,18 +11,12 @@ from pathlib import Path
 
 from benchmarks import dbtasks
 from benchmarks.api_bench import DAYS, SYNTHETIC_PLACES, percentile
+from benchmarks.chromium import BLANK_TILE, CHROMIUM_ARGS, find_chromium
 from benchmarks.import_bench import prepared_sqlite, sqlite_url
 from benchmarks.report import WORK_DIR, Results, Row
 from benchmarks.server import gunicorn
 
 log = logging.getLogger(__name__)
-BLANK_TILE = bytes.fromhex(
-    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-    "1f15c4890000000d49444154789c6360000002000001e221bc330000000049454e44ae426082"
-)
-CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
 # map.js sets these on the map container once a date's places, and a window's reports, are drawn.
 PLACES_DRAWN = "data-places-date"
 REPORTS_DRAWN = "data-reports-window"
@@ -79,23 +71,6 @@ FETCH_SCRIPT = """async ([placesAttr, count]) => {
   times.sort((a, b) => a - b);
   return times[Math.floor(times.length / 2)];
 }"""
-
-
-def chromium_path() -> str | None:
-    """NEWSMAP_CHROMIUM, else Playwright's own build (None), else a system Chromium."""
-    explicit = os.environ.get("NEWSMAP_CHROMIUM")
-    if explicit:
-        return explicit
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        if Path(p.chromium.executable_path).exists():
-            return None
-    for name in ("chromium", "chromium-browser", "google-chrome"):
-        found = shutil.which(name)
-        if found:
-            return found
-    raise RuntimeError("no Chromium: set NEWSMAP_CHROMIUM or install the chromium package")
 
 
 def collectstatic(url: str) -> str:
@@ -171,7 +146,7 @@ def run(results: Results, quick: bool, seed: int = 1) -> None:
         results.errors.append(f"browser: collectstatic failed ({failed}); measured with "
                               "DJANGO_DEBUG=1, static files uncompressed")
     filled = 0
-    executable = chromium_path()
+    executable = find_chromium()
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)

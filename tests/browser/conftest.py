@@ -7,49 +7,16 @@ The browser is found in this order: the path in NEWSMAP_CHROMIUM; Playwright's o
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
+
+from benchmarks.chromium import BLANK_TILE, CHROMIUM_ARGS, find_chromium
 
 # Playwright's sync API runs an event loop in this thread; Django's live server and ORM calls
 # made from the test are still synchronous, so allow them.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-BLANK_TILE = bytes.fromhex(
-    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-    "1f15c4890000000d49444154789c6360000002000001e221bc330000000049454e44ae426082"
-)
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-def find_chromium() -> str | None:
-    """The Chromium executable to use, or None to let Playwright use its own build."""
-    explicit = os.environ.get("NEWSMAP_CHROMIUM")
-    if explicit:
-        return explicit
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        if Path(p.chromium.executable_path).exists():
-            return None
-    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
-        found = shutil.which(name)
-        if found:
-            return found
-    pytest.fail(
-        "No Chromium found: run `playwright install chromium`, install your system's "
-        "chromium package, or set NEWSMAP_CHROMIUM to a Chromium executable."
-    )
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -71,7 +38,10 @@ def plain_http_live_server() -> Iterator[None]:
 def browser() -> Iterator:
     from playwright.sync_api import sync_playwright
 
-    executable = find_chromium()
+    try:
+        executable = find_chromium()
+    except LookupError as exc:
+        pytest.fail(str(exc))
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         yield browser
