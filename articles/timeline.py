@@ -13,10 +13,12 @@ import datetime as dt
 import functools
 import operator
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextvars import ContextVar
 
+from django.db import transaction
 from django.db.models import F, Q
+from django.http import HttpRequest, HttpResponse
 
 from articles import frontline
 from articles.models import DataVersion, Mention, PlaceStatusPeriod, Status
@@ -72,7 +74,7 @@ def bump() -> None:
 
 @contextlib.contextmanager
 def deferred() -> Iterator[None]:
-    """Gather touches and bumps, and carry them out once on leaving (call inside a transaction)."""
+    """Gather touches and bumps, and carry them out once, atomically, on leaving."""
     if _pending.get() is not None:
         yield
         return
@@ -82,13 +84,17 @@ def deferred() -> Iterator[None]:
         pending = _pending.get()
     finally:
         _pending.reset(token)
-    full = pending["places"]
-    if full:
-        _rebuild(full)
-    claim_days = {pk: day for pk, day in pending["from"].items() if pk not in full}
-    _apply_added(claim_days, pending["named"] - full)
-    if pending["bump"]:
-        _bump_now()
+    if not (pending["places"] or pending["from"] or pending["named"] or pending["bump"]):
+        return  # most requests write nothing: no transaction, no write lock
+    # Atomic, so readers never see a place between losing its periods and getting new ones.
+    with transaction.atomic():
+        full = pending["places"]
+        if full:
+            _rebuild(full)
+        claim_days = {pk: day for pk, day in pending["from"].items() if pk not in full}
+        _apply_added(claim_days, pending["named"] - full)
+        if pending["bump"]:
+            _bump_now()
 
 
 def rebuild_all() -> None:
@@ -224,3 +230,14 @@ def _rebuild_chunk(ids: list[int]) -> None:
         ),
         batch_size=1000,
     )
+
+
+def deferred_per_request(get_response: Callable[[HttpRequest], HttpResponse]):
+    """Middleware: the writes of one request (an admin action over fifty mentions, say) rebuild
+    each place they touch once, when the request is done, rather than once per save."""
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        with deferred():
+            return get_response(request)
+
+    return middleware

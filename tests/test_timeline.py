@@ -161,3 +161,27 @@ def test_an_import_in_any_order_builds_the_same_periods_as_a_full_rebuild(zahour
     incremental = list(PlaceStatusPeriod.objects.order_by("start").values_list(*fields))
     timeline.rebuild_all()
     assert list(PlaceStatusPeriod.objects.order_by("start").values_list(*fields)) == incremental
+
+
+@pytest.mark.django_db
+def test_an_admin_action_over_many_mentions_rebuilds_their_place_once(
+    client, django_user_model, zahour
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    admin_user = django_user_model.objects.create_superuser("root", "root@example.org", "pw")
+    client.force_login(admin_user)
+    article = make_article("Fighting in Zahour", published_at=published(4))
+    ids = [make_mention(article, zahour, status=Status.FIGHTING, start=n).pk for n in range(30)]
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(
+            "/admin/articles/mention/",
+            {"action": "reject_false_positive", "_selected_action": ids},
+        )
+    assert response.status_code == 302
+    assert Mention.objects.filter(pk__in=ids, rejected=True).count() == 30
+    period_delete = 'DELETE FROM "articles_placestatusperiod"'
+    rebuilds = [q for q in queries if q["sql"].startswith(period_delete)]
+    assert len(rebuilds) == 1
+    assert not PlaceStatusPeriod.objects.exclude(status=frontline.NONE).filter(place=zahour)
