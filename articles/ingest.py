@@ -29,12 +29,20 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from tqdm import tqdm
 
-from articles import feeds, timeline
+from articles import feeds, prepare, timeline
+from articles.bulk import insert_rows
 from articles.geocoding import geocode_unresolved
-from articles.mentions import geoparse_article, geoparse_new_article, insert_rows
+from articles.geoparse import Matcher
+from articles.matcher import get_matcher
+from articles.mentions import (
+    geoparse_article,
+    geoparse_new_article,
+    store_new_mentions,
+)
 from articles.models import Article, ArticleRevision, RelatedItem
 from articles.parsing import (
     ParsedReport,
+    RelatedItemData,
     ReportRejected,
     content_hash,
     parse_report,
@@ -159,24 +167,34 @@ def ingest_paths(
     stdin: BinaryIO | None = None,
     on_outcome: OutcomeCallback | None = None,
 ) -> Summary:
-    """Import files, directories (recursive *.txt), globs and "-" (standard input), streaming."""
+    """Import files, directories (recursive *.txt), globs and "-" (standard input), streaming.
+
+    Reading, parsing and geoparsing run ahead of the writes, in worker processes for a long run
+    (see articles.prepare); the writes go in batches, one transaction each.
+    """
     summary = Summary()
     seen: set[tuple[int, int]] = set()
     limit = settings.NEWSMAP_MAX_REPORT_BYTES
+    zone = source_timezone()
+    matcher = get_matcher()
 
-    def ingest(origin: str, path: Path | str | None) -> Outcome:
+    def screen(origin: str, path: Path | str | None) -> prepare.Job:
         if path is None and _STDIN_KEY in seen:
             reason = "standard input was already read in this run"
-            return Outcome(Status.SKIPPED, reason=reason, origin=origin)
+            return prepare.Refused(origin, Status.SKIPPED, reason)
         if path is None:
             seen.add(_STDIN_KEY)
-            return _ingest_stream(stdin or sys.stdin.buffer, limit=limit)
+            return _read_stream(stdin or sys.stdin.buffer, limit, zone, matcher)
         if isinstance(path, str):  # a problem found while expanding the argument
-            return Outcome(Status.REJECTED, reason=path, origin=origin)
-        return _ingest_file(origin, path, limit=limit, seen=seen)
+            return prepare.Refused(origin, Status.REJECTED, path)
+        return _screen_file(origin, path, limit=limit, seen=seen)
 
+    jobs = (screen(origin, path) for origin, path in _expand(paths))
+    results = prepare.prepared(
+        jobs, source_timezone=zone, matcher=matcher, workers=prepare.worker_count()
+    )
     with tqdm(unit=" files", disable=not progress, file=sys.stderr, mininterval=0.5) as bar:
-        for outcomes in _batches(_expand(paths), ingest):
+        for outcomes in _batches(results):
             # Only now, after the commit, is a report said to be imported, and geocoded: no
             # network call ever holds the database's write lock.
             for outcome in outcomes:
@@ -190,41 +208,132 @@ def ingest_paths(
     return summary
 
 
-def _batches(
-    items: Iterable[tuple[str, Path | str | None]],
-    ingest: Callable[[str, Path | str | None], Outcome],
-) -> Iterator[list[Outcome]]:
-    """Ingest items in transactions of up to BATCH_REPORTS reports or BATCH_SECONDS; yield each.
+def _batches(results: Iterable[prepare.Prepared | prepare.Refused]) -> Iterator[list[Outcome]]:
+    """Store prepared reports in transactions of up to BATCH_REPORTS or BATCH_SECONDS each.
 
-    Each report keeps its own atomic block inside, a savepoint: a report that fails rolls back
-    alone and the batch goes on. A batch is yielded after its commit; a kill loses at most the
-    uncommitted batch, never part of a report. Standard input, which may block, is read outside
-    any batch, so a waiting pipe never holds the database's write lock.
+    Reports are gathered first and written together, so the write lock is held only while
+    writing. Each report that cannot go in with the batch's bulk insert is stored in its own
+    savepoint: a report that fails rolls back alone and the batch goes on. A batch is yielded
+    after its commit; a kill loses at most the uncommitted batch, never part of a report.
     """
-    pending = iter(items)
-    held: tuple[str, Path | str | None] | None = None
-    finished = False
-    while not finished:
-        if held is not None:
-            yield [ingest(*held)]  # standard input: its own transaction, in _write
-            held = None
-        outcomes: list[Outcome] = []
+    pending = iter(results)
+    while True:
+        batch: list[prepare.Prepared | prepare.Refused] = []
+        started = time.monotonic()
+        for result in pending:
+            batch.append(result)
+            if len(batch) >= BATCH_REPORTS or time.monotonic() - started > BATCH_SECONDS:
+                break
+        if not batch:
+            return
         # Status periods are rebuilt once per batch, for every place it touched, before commit.
         with transaction.atomic(), timeline.deferred():
-            started = time.monotonic()
-            for origin, path in pending:
-                if path is None:
-                    held = (origin, path)
-                    break
-                outcomes.append(ingest(origin, path))
-                if len(outcomes) >= BATCH_REPORTS or time.monotonic() - started > BATCH_SECONDS:
-                    break
-            else:
-                finished = True
-        if outcomes:
-            yield outcomes
-    if held is not None:
-        yield [ingest(*held)]
+            outcomes = _write_batch(batch)
+        yield outcomes
+
+
+def _write_batch(batch: list[prepare.Prepared | prepare.Refused]) -> list[Outcome]:
+    """Store a batch: new reports in one bulk insert, the rest one by one; outcomes in order."""
+    outcomes: list[Outcome | None] = [None] * len(batch)
+    reports = [(n, r) for n, r in enumerate(batch) if isinstance(r, prepare.Prepared)]
+    for n, result in enumerate(batch):
+        if isinstance(result, prepare.Refused):
+            outcomes[n] = Outcome(Status(result.status), reason=result.reason, origin=result.origin)
+    stored = set(
+        Article.objects.filter(identity__in={r.identity for _, r in reports}).values_list(
+            "identity", flat=True
+        )
+    )
+    # New identities, once each, go in together; a stored or repeated one is an update or
+    # unchanged, decided one by one after them (so a repeat sees the first).
+    fresh: list[tuple[int, prepare.Prepared]] = []
+    one_by_one: list[tuple[int, prepare.Prepared]] = []
+    for n, report in reports:
+        if report.identity in stored:
+            one_by_one.append((n, report))
+        else:
+            fresh.append((n, report))
+            stored.add(report.identity)
+    try:
+        with transaction.atomic():
+            articles = _insert_new(fresh)
+    except Exception:
+        # Something in the bulk insert failed: store each report alone to find which.
+        log.info("bulk insert of %d reports failed; storing them one by one", len(fresh))
+        one_by_one = sorted(fresh + one_by_one, key=lambda pair: pair[0])
+    else:
+        for (n, report), article in zip(fresh, articles, strict=True):
+            outcomes[n] = Outcome(
+                Status.IMPORTED,
+                article=article,
+                warnings=list(report.parsed.warnings),
+                origin=report.origin,
+            )
+    for n, report in one_by_one:
+        outcomes[n] = _store(
+            report.parsed, identity=report.identity, origin=report.origin, url="", source=""
+        )
+    return outcomes  # type: ignore[return-value]  # every slot is filled above
+
+
+def _insert_new(fresh: list[tuple[int, prepare.Prepared]]) -> list[Article]:
+    """INSERT new reports, their related items and mentions in a few statements; the articles."""
+    if not fresh:
+        return []
+    articles = [
+        Article(
+            identity=r.identity,
+            title=r.parsed.title,
+            published_at=r.parsed.published_at,
+            body=r.parsed.body,
+            source=r.parsed.source,
+            url="",
+            origin=r.origin[-_MAX_ORIGIN:],
+            raw_text=r.parsed.text,
+            content_hash=r.digest,
+        )
+        for _, r in fresh
+    ]
+    insert_rows(
+        Article,
+        [
+            {f.attname: getattr(a, f.attname) for f in Article._meta.concrete_fields}
+            for a in articles
+        ],
+    )
+    ids = dict(
+        Article.objects.filter(identity__in=[a.identity for a in articles]).values_list(
+            "identity", "pk"
+        )
+    )
+    for article in articles:
+        article.pk = ids[article.identity]
+        article._state.adding = False
+    insert_rows(
+        RelatedItem,
+        [
+            _related_row(article.pk, position, item)
+            for article, (_, r) in zip(articles, fresh, strict=True)
+            for position, item in enumerate(r.parsed.related)
+        ],
+    )
+    store_new_mentions([(a, r.found) for a, (_, r) in zip(articles, fresh, strict=True)])
+    timeline.bump()  # new reports change the timeline's counts
+    return articles
+
+
+def _related_row(article_id: int, position: int, item: RelatedItemData) -> dict:
+    return {
+        "article_id": article_id,
+        "position": position,
+        "external_id": item.external_id,
+        "sort": item.sort,
+        "content_type_id": item.content_type_id,
+        "title": item.title,
+        "media_kind": item.media_kind,
+        "media_path": item.media_path,
+        "media_date": item.media_date,
+    }
 
 
 def ingest_uploads(files: Iterable[UploadedFile]) -> list[Outcome]:
@@ -328,20 +437,7 @@ def _write(
         article.save()
         insert_rows(
             RelatedItem,
-            [
-                {
-                    "article_id": article.pk,
-                    "position": position,
-                    "external_id": item.external_id,
-                    "sort": item.sort,
-                    "content_type_id": item.content_type_id,
-                    "title": item.title,
-                    "media_kind": item.media_kind,
-                    "media_path": item.media_path,
-                    "media_date": item.media_date,
-                }
-                for position, item in enumerate(parsed.related)
-            ],
+            [_related_row(article.pk, n, item) for n, item in enumerate(parsed.related)],
         )
         if status == Status.IMPORTED:
             geoparse_new_article(article, [item.title for item in parsed.related])
@@ -366,48 +462,40 @@ def _record(summary: Summary, outcome: Outcome, on_outcome: OutcomeCallback | No
         on_outcome(outcome)
 
 
-def _ingest_file(origin: str, path: Path, *, limit: int, seen: set[tuple[int, int]]) -> Outcome:
+def _screen_file(origin: str, path: Path, *, limit: int, seen: set[tuple[int, int]]) -> prepare.Job:
+    """What can be told of a file without reading it: gone, a repeat, too big, or a job."""
     try:
         stat = path.stat()
-        if not stat_mode.S_ISREG(stat.st_mode):
-            return Outcome(Status.REJECTED, reason="not a regular file", origin=origin)
-        key = (stat.st_dev, stat.st_ino)
-        if key in seen:
-            reason = "same file as one already read in this run; read once"
-            return Outcome(Status.SKIPPED, reason=reason, origin=origin)
-        seen.add(key)
-        # Checked before opening, so an oversized file is never read into memory.
-        if stat.st_size > limit:
-            return _too_big(origin, stat.st_size, limit)
-        with path.open("rb") as handle:
-            # read(n) allocates n bytes up front: ask for the size stat gave, not the limit.
-            data = handle.read(stat.st_size + 1)
-            if len(data) > stat.st_size:  # it grew after stat
-                data += handle.read(limit + 1 - len(data))
     except OSError as exc:
-        return Outcome(Status.REJECTED, reason=f"cannot read: {exc.strerror or exc}", origin=origin)
-    if len(data) > limit:
-        return _too_big(origin, len(data), limit)
-    return ingest_report(data, origin=origin, geocode=False)
+        return prepare.Refused(origin, Status.REJECTED, f"cannot read: {exc.strerror or exc}")
+    if not stat_mode.S_ISREG(stat.st_mode):
+        return prepare.Refused(origin, Status.REJECTED, "not a regular file")
+    key = (stat.st_dev, stat.st_ino)
+    if key in seen:
+        reason = "same file as one already read in this run; read once"
+        return prepare.Refused(origin, Status.SKIPPED, reason)
+    seen.add(key)
+    # Checked before opening, so an oversized file is never read into memory.
+    if stat.st_size > limit:
+        return prepare.too_big(origin, stat.st_size, limit)
+    return prepare.FileJob(origin, str(path), stat.st_size, limit)
 
 
-def _ingest_stream(stream: BinaryIO, *, limit: int) -> Outcome:
+def _read_stream(
+    stream: BinaryIO, limit: int, zone: str, matcher: Matcher
+) -> prepare.Prepared | prepare.Refused:
     stream = getattr(stream, "buffer", stream)
     data = stream.read(limit + 1)
     if isinstance(data, str):
         data = data.encode()
     if len(data) > limit:
-        return _too_big(STDIN, len(data), limit, what="input is at least")
-    return ingest_report(data, origin=STDIN, geocode=False)
+        return prepare.too_big(STDIN, len(data), limit, what="input is at least")
+    return prepare.prepare_bytes(data, origin=STDIN, source_timezone=zone, matcher=matcher)
 
 
-def _too_big(origin: str, size: int, limit: int, *, what: str = "file is") -> Outcome:
-    reason = f"{what} {_size(size)}, over the {_size(limit)} limit (NEWSMAP_MAX_REPORT_BYTES)"
-    return Outcome(Status.REJECTED, reason=reason, origin=origin)
-
-
-def _size(n: int) -> str:
-    return f"{n / 1024 / 1024:.1f} MB" if n >= 1024 * 1024 else f"{n:,} bytes"
+def _too_big(origin: str, size: int, limit: int) -> Outcome:
+    refused = prepare.too_big(origin, size, limit)
+    return Outcome(Status.REJECTED, reason=refused.reason, origin=origin)
 
 
 def _expand(paths: Iterable[str]) -> Iterator[tuple[str, Path | str | None]]:

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import connections, models, router
-from django.utils import timezone
 
-from articles import timeline
+from articles import prepare, timeline
+from articles.bulk import insert_rows
 from articles.geoparse import FoundMention, geoparse
 from articles.matcher import get_matcher, place_ids
 from articles.models import Article, Mention, Status
@@ -17,7 +15,7 @@ from articles.models import Article, Mention, Status
 
 def publication_day(article: Article) -> dt.date:
     """The day the source published the report, in the source's own time zone."""
-    return article.published_at.astimezone(ZoneInfo(settings.NEWSMAP_SOURCE_TIMEZONE)).date()
+    return prepare.publication_day(article.published_at, settings.NEWSMAP_SOURCE_TIMEZONE)
 
 
 def _spot(section: str, start: int, sentence: str) -> tuple:
@@ -61,10 +59,18 @@ def _replace_mentions(article: Article) -> list[Mention]:
 def geoparse_new_article(article: Article, related_titles: list[str]) -> int:
     """Store the mentions of a report created just now (no editor's decision to keep); a count.
 
-    The import's fast path: the related titles come from the parsed report rather than a query,
-    and rows go in without model instances (see insert_rows).
+    The related titles come from the parsed report rather than a query.
     """
-    rows = _mention_rows(article, find_mentions(article, related_titles), set(), set())
+    return store_new_mentions([(article, find_mentions(article, related_titles))])
+
+
+def store_new_mentions(found: list[tuple[Article, list[FoundMention]]]) -> int:
+    """Store what the geoparser found in reports created just now, in one INSERT; a count.
+
+    The import's fast path: rows go in without model instances (see insert_rows), and only the
+    status runs the new claims fall in are rebuilt (timeline.added).
+    """
+    rows = [row for article, mentions in found for row in _mention_rows(article, mentions)]
     insert_rows(Mention, rows)
     claim_days: dict[int, dt.date] = {}
     for row in rows:
@@ -81,7 +87,10 @@ def geoparse_new_article(article: Article, related_titles: list[str]) -> int:
 
 
 def _mention_rows(
-    article: Article, found: list[FoundMention], taken: set[tuple], editor_primary: set[int]
+    article: Article,
+    found: list[FoundMention],
+    taken: frozenset[tuple] | set[tuple] = frozenset(),
+    editor_primary: frozenset[int] | set[int] = frozenset(),
 ) -> list[dict]:
     ids = place_ids()
     rows = []
@@ -112,46 +121,3 @@ def _mention_rows(
             }
         )
     return rows
-
-
-_DATE_TYPES = frozenset({"DateField", "DateTimeField", "TimeField"})
-
-
-def insert_rows(model: type[models.Model], rows: list[dict]) -> None:
-    """INSERT rows (attname -> value) in one executemany: no model instances, no signals.
-
-    bulk_create costs several times the geoparsing of a report (an instance and a chain of field
-    calls per value). Fields a row leaves out get their default, or now for auto_now(_add);
-    only dates and times need the backend's adaptation. The primary key comes from the database.
-    """
-    if not rows:
-        return
-    connection = connections[router.db_for_write(model)]
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    now = timezone.now()
-    columns = []
-    for f in fields:
-        auto = getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
-        # Dates repeat (a report's few days, one "now"): each is adapted once per call.
-        adapted: dict | None = {} if f.get_internal_type() in _DATE_TYPES else None
-        columns.append((f, auto, adapted))
-    params = []
-    for row in rows:
-        values = []
-        for f, auto, adapted in columns:
-            value = now if auto else row[f.attname] if f.attname in row else f.get_default()
-            if adapted is not None:
-                if value not in adapted:
-                    adapted[value] = f.get_db_prep_save(value, connection)
-                value = adapted[value]
-            values.append(value)
-        params.append(values)
-    quote = connection.ops.quote_name
-    # Built only from the model's own table and column names, quoted; values go as parameters.
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608  # nosec B608
-        quote(model._meta.db_table),
-        ", ".join(quote(f.column) for f in fields),
-        ", ".join(["%s"] * len(fields)),
-    )
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, params)

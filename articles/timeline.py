@@ -10,17 +10,16 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import functools
-import operator
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from contextvars import ContextVar
 
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 
 from articles import frontline
+from articles.bulk import insert_rows
 from articles.models import DataVersion, Mention, PlaceStatusPeriod, Status
 
 FOREVER = dt.date.max
@@ -119,54 +118,66 @@ def _bump_now() -> None:
 def _apply_added(claim_days: dict[int, dt.date], named: set[int]) -> None:
     if claim_days:
         _rebuild_from(claim_days)
-    unseen = named - set(claim_days)
-    if unseen:
+    unseen = sorted(named - set(claim_days))
+    for chunk in _chunks(unseen):
         on_map = set(
-            PlaceStatusPeriod.objects.filter(place_id__in=unseen).values_list("place_id", flat=True)
+            PlaceStatusPeriod.objects.filter(place_id__in=chunk).values_list("place_id", flat=True)
         )
-        PlaceStatusPeriod.objects.bulk_create(
-            PlaceStatusPeriod(place_id=pk, start=dt.date.min, end=FOREVER, status=frontline.NONE)
-            for pk in sorted(unseen - on_map)
+        insert_rows(
+            PlaceStatusPeriod,
+            [
+                {"place_id": pk, "start": dt.date.min, "end": FOREVER, "status": frontline.NONE}
+                for pk in chunk
+                if pk not in on_map
+            ],
         )
 
 
 def _rebuild_from(claim_days: dict[int, dt.date]) -> None:
     """Recompute each place's periods from the start of the status run its new claims fall in."""
-    starts: dict[int, dt.date] = {}
-    periods = (
-        PlaceStatusPeriod.objects.filter(place_id__in=claim_days)
-        .exclude(status=frontline.NONE)
-        .values_list("place_id", "start", "end", "since")
-    )
-    for place, start, end, since in periods:
-        day_before = claim_days[place] - dt.timedelta(days=1)
-        if start <= day_before < end:
-            starts[place] = since
-    # A place whose new claims come before its first status has nothing earlier to keep.
-    full = set(claim_days) - set(starts)
-    if full:
-        _rebuild(full)
-    ids = sorted(starts)
-    for chunk in (ids[i : i + 200] for i in range(0, len(ids), 200)):
-        ranges = Q()
-        for pk in chunk:
-            ranges |= Q(place_id=pk, event_date__gte=starts[pk])
-        claims = _claims(Mention.objects.filter(ranges))
-        PlaceStatusPeriod.objects.filter(
-            functools.reduce(operator.or_, (Q(place_id=pk, start__gte=starts[pk]) for pk in chunk))
-        ).delete()
-        PlaceStatusPeriod.objects.bulk_create(
-            (
+    for chunk in _chunks(sorted(claim_days)):
+        starts: dict[int, dt.date] = {}
+        periods = (
+            PlaceStatusPeriod.objects.filter(place_id__in=chunk)
+            .exclude(status=frontline.NONE)
+            .values_list("place_id", "start", "end", "since")
+        )
+        for place, start, end, since in periods:
+            day_before = claim_days[place] - dt.timedelta(days=1)
+            if start <= day_before < end:
+                starts[place] = since
+        # A place whose new claims come before its first status has nothing earlier to keep.
+        full = [pk for pk in chunk if pk not in starts]
+        if full:
+            _rebuild_chunk(full)
+        if not starts:
+            continue
+        # One range query for the chunk; each place keeps only what lies in its own run.
+        earliest = min(starts.values())
+        claims = _claims(
+            Mention.objects.filter(place_id__in=list(starts), event_date__gte=earliest),
+            since=starts,
+        )
+        doomed = [
+            pk
+            for pk, place, start in PlaceStatusPeriod.objects.filter(
+                place_id__in=list(starts), start__gte=earliest
+            ).values_list("pk", "place_id", "start")
+            if start >= starts[place]
+        ]
+        PlaceStatusPeriod.objects.filter(pk__in=doomed).delete()
+        insert_rows(
+            PlaceStatusPeriod,
+            [
                 period
-                for pk in chunk
+                for pk in sorted(starts)
                 for period in _periods(pk, frontline.status_timeline(claims[pk]), first=False)
-            ),
-            batch_size=1000,
+            ],
         )
 
 
-def _claims(mentions) -> dict[int, list[frontline.Claim]]:
-    """The status claims among `mentions`, by place."""
+def _claims(mentions, since: dict[int, dt.date] | None = None) -> dict[int, list[frontline.Claim]]:
+    """The status claims among `mentions`, by place; with `since`, only those from that day on."""
     rows = (
         mentions.filter(rejected=False)
         .exclude(status=Status.MENTIONED)
@@ -179,37 +190,43 @@ def _claims(mentions) -> dict[int, list[frontline.Claim]]:
     )
     claims: dict[int, list[frontline.Claim]] = defaultdict(list)
     for place, article, source, day, status, primary in rows:
-        claims[place].append(
-            frontline.Claim(place, article, source_key(source, article), day, status, primary)
-        )
+        if since is None or day >= since[place]:
+            claims[place].append(
+                frontline.Claim(place, article, source_key(source, article), day, status, primary)
+            )
     return claims
 
 
 def _periods(
     place: int, steps: list[tuple[dt.date, frontline.PlaceStatus]], *, first: bool
-) -> list[PlaceStatusPeriod]:
+) -> list[dict]:
     """Period rows for a place's timeline; `first` adds the no-report period before it."""
     if first:
         steps = [(dt.date.min, frontline.NO_REPORT), *steps]
     return [
-        PlaceStatusPeriod(
-            place_id=place,
-            start=start,
-            end=steps[i + 1][0] if i + 1 < len(steps) else FOREVER,
-            status=status.status,
-            detail=status.detail or "",
-            since=status.since,
-            last_report=status.last_report,
-            reports=status.reports,
-            sources=status.sources,
-        )
+        {
+            "place_id": place,
+            "start": start,
+            "end": steps[i + 1][0] if i + 1 < len(steps) else FOREVER,
+            "status": status.status,
+            "detail": status.detail or "",
+            "since": status.since,
+            "last_report": status.last_report,
+            "reports": status.reports,
+            "sources": status.sources,
+        }
         for i, (start, status) in enumerate(steps)
     ]
 
 
+def _chunks(ids: list[int], size: int = 500) -> Iterator[list[int]]:
+    """Lists of at most `size` ids, to keep each IN (...) under the database's parameter limit."""
+    for i in range(0, len(ids), size):
+        yield ids[i : i + size]
+
+
 def _rebuild(place_ids: set[int]) -> None:
-    ids = sorted(place_ids)
-    for chunk in (ids[i : i + 500] for i in range(0, len(ids), 500)):
+    for chunk in _chunks(sorted(place_ids)):
         _rebuild_chunk(chunk)
 
 
@@ -222,13 +239,13 @@ def _rebuild_chunk(ids: list[int]) -> None:
     )
     claims = _claims(Mention.objects.filter(place_id__in=ids))
     PlaceStatusPeriod.objects.filter(place_id__in=ids).delete()
-    PlaceStatusPeriod.objects.bulk_create(
-        (
+    insert_rows(
+        PlaceStatusPeriod,
+        [
             period
             for place in sorted(named)
             for period in _periods(place, frontline.status_timeline(claims[place]), first=True)
-        ),
-        batch_size=1000,
+        ],
     )
 
 

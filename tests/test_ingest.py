@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import os
 import tracemalloc
 from pathlib import Path
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
+from django.db import connection, transaction
 
 from articles.ingest import Status, ingest_paths, ingest_report, ingest_uploads
 from articles.models import Article, ArticleRevision, RelatedItem
@@ -239,3 +240,120 @@ def test_a_directory_of_10000_files_streams_in_flat_memory(tmp_path):
     # About 2 MB here (the set of files already read, statement caches); holding the 20 MB of
     # contents or 10,000 results would not fit.
     assert peak < 5 * 1024 * 1024, f"peak {peak / 1e6:.1f} MB"
+
+
+def _stored() -> dict:
+    """Everything an import wrote, keyed by what stays the same from one import to another."""
+    from articles.models import Mention, PlaceStatusPeriod
+
+    articles = {
+        a.pk: (a.identity, a.title, a.published_at, a.body, a.source, a.origin, a.content_hash)
+        for a in Article.objects.all()
+    }
+    return {
+        "articles": sorted(articles.values()),
+        "related": sorted(
+            (articles[r.article_id][0], r.position, r.title, r.media_kind, r.media_date)
+            for r in RelatedItem.objects.all()
+        ),
+        "mentions": sorted(
+            (
+                articles[m.article_id][0],
+                m.place_id,
+                m.parent_place_id,
+                m.surface,
+                m.section,
+                m.start,
+                m.end,
+                m.sentence,
+                m.status,
+                m.event_date,
+                m.date_precision,
+                m.confidence,
+                m.is_primary,
+            )
+            for m in Mention.objects.all()
+        ),
+        "revisions": sorted(
+            (articles[r.article_id][0], r.content_hash) for r in ArticleRevision.objects.all()
+        ),
+        "periods": sorted(
+            PlaceStatusPeriod.objects.values_list(
+                "place_id", "start", "end", "status", "detail", "since", "reports", "sources"
+            )
+        ),
+    }
+
+
+def retitled(text: str, suffix: str) -> str:
+    """A seed under another headline (which some seeds print twice)."""
+    title = text.split("\n", 1)[0]
+    return text.replace(f"{title}\n", f"{title}{suffix}\n", 2)
+
+
+def _long_run(folder: Path) -> None:
+    """150 files: seeds under many headlines, bad files, a repeat and a changed report."""
+    from django.core.management import call_command
+
+    call_command("load_gazetteer", verbosity=0)
+    seeds = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
+    for n in range(140):
+        (folder / f"{n:03}.txt").write_text(retitled(seeds[n % 2], f" ({n})"), encoding="utf-8")
+    for n in range(5):
+        (folder / f"bad{n}.txt").write_bytes(b"\xff\xfe\x00binary" if n % 2 else b"")
+    (folder / "dupe.txt").symlink_to(folder / "000.txt")
+    # Same headline and dateline as 006.txt, another body: the later file replaces it.
+    changed = retitled(seeds[0], " (6)").replace("ISIL", "Daesh", 1)
+    (folder / "zz-changed.txt").write_text(changed, encoding="utf-8")
+
+
+def test_a_long_import_in_worker_processes_stores_what_one_process_stores(
+    tmp_path, settings, monkeypatch
+):
+    from articles import prepare
+    from articles.models import PlaceStatusPeriod
+
+    _long_run(tmp_path)
+    settings.NEWSMAP_IMPORT_WORKERS = 0
+    before = transaction.savepoint()
+    alone = ingest_paths([str(tmp_path)], progress=False)
+    in_one_process = _stored()
+    transaction.savepoint_rollback(before)
+    assert not Article.objects.exists() and not PlaceStatusPeriod.objects.exists()
+    # Which processes prepared the reports: forked workers inherit this wrapper.
+    pids = tmp_path / "pids"
+    real_run_job = prepare.run_job
+
+    def run_job(job, *args):
+        with pids.open("a") as out:
+            out.write(f"{os.getpid()}\n")
+        return real_run_job(job, *args)
+
+    monkeypatch.setattr(prepare, "run_job", run_job)
+    settings.NEWSMAP_IMPORT_WORKERS = 2
+    outcomes = []
+    together = ingest_paths([str(tmp_path)], progress=False, on_outcome=outcomes.append)
+
+    assert vars(together) == vars(alone)
+    assert (together.imported, together.updated, together.rejected, together.skipped) == (
+        140,
+        1,
+        5,
+        1,
+    )
+    assert _stored() == in_one_process
+    assert in_one_process["mentions"] and in_one_process["revisions"]
+    assert [o.origin for o in outcomes] == sorted(o.origin for o in outcomes)
+    workers = {int(pid) for pid in pids.read_text().split()} - {os.getpid()}
+    assert len(workers) == 2, "the reports past the first hundred were prepared in two workers"
+
+
+def test_the_same_report_twice_in_one_batch_is_imported_then_updated(tmp_path):
+    (tmp_path / "a.txt").write_bytes(report(body="They entered on Friday."))
+    (tmp_path / "b.txt").write_bytes(report(body="They entered al-Zahour on Friday."))
+    outcomes = []
+    ingest_paths([str(tmp_path)], progress=False, on_outcome=outcomes.append)
+    assert [o.status for o in outcomes] == [Status.IMPORTED, Status.UPDATED]
+    article = Article.objects.get()
+    assert article.body == "They entered al-Zahour on Friday."
+    assert article.revisions.get().raw_text == report(body="They entered on Friday.").decode()
