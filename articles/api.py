@@ -37,6 +37,8 @@ CSV_COLUMNS = [
     "latitude",
     "longitude",
 ]
+# No spaces after separators: the page's own answers are read by a program, not a person.
+COMPACT = {"separators": (",", ":")}
 # A spreadsheet runs a cell that starts with one of these as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -181,6 +183,31 @@ def reports_csv(request: HttpRequest) -> HttpResponse:
     for row in mapdata.report_rows(start, end, place):
         writer.writerow([csv_cell(row[column]) for column in CSV_COLUMNS])
     return response
+
+
+def _stretch(request: HttpRequest) -> tuple[dt.date, dt.date]:
+    """The start and end of a periods request; defaults: the 32 days up to the last report day."""
+    end = mapdata.parse_day(request.GET.get("end"), "end") or mapdata.report_span().last
+    start = mapdata.parse_day(request.GET.get("start"), "start") or mapdata.window_start(end, 32)
+    if start > end:
+        raise BadParameter("start: must be on or before end")
+    if (end - start).days >= mapdata.PERIODS_MAX_DAYS:
+        raise BadParameter(f"end: at most {mapdata.PERIODS_MAX_DAYS} days after start")
+    return start, end
+
+
+@api_view
+def periods_json(request: HttpRequest) -> HttpResponse:
+    """The page's own: every mapped place's status periods over a stretch of days, compact."""
+    start, end = _stretch(request)
+    return JsonResponse(mapdata.status_periods(start, end), json_dumps_params=COMPACT)
+
+
+@api_view
+def window_json(request: HttpRequest) -> HttpResponse:
+    """The page's own: the window's drawable reports, compact (reports.geojson has them in full)."""
+    start, end, place = _window(request)
+    return JsonResponse(mapdata.window_reports(start, end, place), json_dumps_params=COMPACT)
 
 
 @api_view

@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.urls import Resolver404, resolve, reverse
 from django.utils.html import format_html
 from django.views.decorators.clickjacking import xframe_options_exempt
+from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_safe
 
 from articles import frontline, mapdata
@@ -55,6 +56,7 @@ def embed_query(options: dict[str, Any]) -> str:
 
 
 @require_safe
+@gzip_page
 @xframe_options_exempt
 @csp_replace({"frame-ancestors": settings.NEWSMAP_EMBED_FRAME_ANCESTORS})
 def embed_page(request: HttpRequest) -> HttpResponse:

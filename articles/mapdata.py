@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,7 +25,9 @@ MAP_KINDS = [k for k in Place.Kind.values if k not in (Place.Kind.COUNTRY, Place
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _SLUG = re.compile(r"[-a-zA-Z0-9_]{1,200}")
 # Bumped when the shape of an API answer changes, so cached answers are not reused.
-API_VERSION = "1"
+API_VERSION = "2"
+# The longest stretch of days one /api/periods.json answer covers.
+PERIODS_MAX_DAYS = 366
 
 
 class BadParameter(ValueError):
@@ -175,6 +178,97 @@ def place_features(day: dt.date) -> list[dict[str, Any]]:
             }
         )
     return features
+
+
+def status_periods(start: dt.date, end: dt.date) -> dict[str, Any]:
+    """Every mapped place's status periods over [start, end], compact, for the page's lookups.
+
+    Each place is `[slug, name, kind, longitude, latitude, precision, precision_m, periods]`;
+    `periods` is a flat list of eight integers per period, in order, with days counted from
+    `start`: the gap since the previous period's end (the first starts at 0 or later), the
+    length in days (cut at the end of the stretch), the status and the detail as indexes into
+    `codes`, days from the period's start back to `status_since` and back to `last_report`
+    (null when none), `reports` and `sources`. A day in no period is a day the place is not on
+    the map, exactly as /api/places.geojson leaves it out.
+    """
+    days = (end - start).days + 1
+    codes: dict[str, int] = {}
+    periods: dict[int, list[int | None]] = defaultdict(list)
+    ends: dict[int, int] = {}
+
+    def code(value: str) -> int:
+        return codes.setdefault(value, len(codes))
+
+    def back(first: int, day: dt.date | None) -> int | None:
+        return None if day is None else (start - day).days + first
+
+    rows = (
+        PlaceStatusPeriod.objects.filter(place__kind__in=MAP_KINDS, start__lte=end, end__gt=start)
+        .order_by("place_id", "start")
+        .values_list("place_id", "start", "end", *_STATUS_FIELDS)
+    )
+    for place, first_day, end_day, status, detail, since, last, reports, sources in rows:
+        first = max((first_day - start).days, 0)
+        after = min((end_day - start).days, days)
+        periods[place] += [
+            first - ends.get(place, 0),
+            after - first,
+            code(status),
+            code(detail),
+            back(first, since),
+            back(first, last),
+            reports,
+            sources,
+        ]
+        ends[place] = after
+    holding = PlaceStatusPeriod.objects.filter(start__lte=end, end__gt=start).values("place_id")
+    place_rows = (
+        Place.objects.filter(pk__in=holding, kind__in=MAP_KINDS)
+        .order_by("name", "pk")
+        .values_list("pk", "slug", "name", "kind", "longitude", "latitude", "precision", "radius_m")
+    )
+    return {
+        "start": start.isoformat(),
+        "end": end.isoformat(),
+        "codes": list(codes),
+        "places": [[*row[1:], periods[row[0]]] for row in place_rows if row[0] in periods],
+    }
+
+
+def window_reports(start: dt.date, end: dt.date, place: str | None = None) -> dict[str, Any]:
+    """The reports in [start, end] that can be drawn, compact, for the page's markers and popups.
+
+    `articles` are `[id, title, published day, url]`; `places` are
+    `[name, slug, area, longitude, latitude]`; each mention is `[article, place, event day,
+    status, is_primary, sentence]`, with the article and place as indexes, the event day as days
+    from `start` and is_primary as 0 or 1. Names with no place nor area are left out.
+    """
+    articles: dict[int, int] = {}
+    article_rows: list[list[Any]] = []
+    places: dict[tuple, int] = {}
+    mentions = []
+    for row in report_rows(start, end, place):
+        if row["latitude"] is None:
+            continue
+        article = articles.get(row["article_id"])
+        if article is None:
+            article = articles[row["article_id"]] = len(article_rows)
+            article_rows.append(
+                [row["article_id"], row["title"], row["published_at"][:10], row["url"]]
+            )
+        where = (row["place"], row["slug"], row["area"], row["longitude"], row["latitude"])
+        place = places.setdefault(where, len(places))
+        day = (dt.date.fromisoformat(row["event_date"]) - start).days
+        mentions.append(
+            [article, place, day, row["status"], int(row["is_primary"]), row["sentence"]]
+        )
+    return {
+        "start": start.isoformat(),
+        "end": end.isoformat(),
+        "articles": article_rows,
+        "places": [list(where) for where in places],
+        "mentions": mentions,
+    }
 
 
 def claimed_bounds() -> list[list[float]] | None:

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_safe
 
 from articles import frontline
 from articles.api import CSV_COLUMNS
-from articles.mapdata import WINDOWS
+from articles.mapdata import PERIODS_MAX_DAYS, WINDOWS
 from articles.models import Place, Status
 
 
@@ -143,6 +143,24 @@ WINDOW_PARAMS = [
 DAY = {"type": "string", "format": "date"}
 
 
+ROWS = {"type": "array", "items": {"type": "array", "items": {}}}
+PERIODS = {
+    "type": "object",
+    "required": ["start", "end", "codes", "places"],
+    "properties": {
+        "start": DAY,
+        "end": DAY,
+        "codes": {"type": "array", "items": {"type": "string"}},
+        "places": ROWS,
+    },
+}
+WINDOW = {
+    "type": "object",
+    "required": ["start", "end", "articles", "places", "mentions"],
+    "properties": {"start": DAY, "end": DAY, "articles": ROWS, "places": ROWS, "mentions": ROWS},
+}
+
+
 def spec() -> dict[str, Any]:
     """The OpenAPI document."""
     reports = _collection(
@@ -177,6 +195,28 @@ def spec() -> dict[str, Any]:
                 "The reports of the window as CSV (columns: " + ", ".join(CSV_COLUMNS) + ").",
                 WINDOW_PARAMS,
                 {"text/csv": {"schema": {"type": "string"}}},
+            ),
+            "/api/periods.json": _get(
+                "The page's own: every mapped place's status periods over up to "
+                f"{PERIODS_MAX_DAYS} days, compact, so the map looks each day up itself. Each "
+                "place is [slug, name, kind, longitude, latitude, precision, precision_m, periods];"
+                " periods are 8 integers each, days counted from start: gap after the previous "
+                "period, length, status and detail (indexes into codes), days back to "
+                "status_since and to last_report (or null), reports, sources. The same statuses "
+                "and counts as /api/places.geojson, day by day.",
+                [
+                    _date_param("start", "First day (default: 31 days before end)."),
+                    _date_param("end", "Last day (default: the last day with reports)."),
+                ],
+                {"application/json": {"schema": PERIODS}},
+            ),
+            "/api/window.json": _get(
+                "The page's own: the window's reports that can be drawn, compact. articles are "
+                "[id, title, published day, url]; places [name, slug, area, longitude, latitude];"
+                " mentions [article index, place index, event day (days from start), status, "
+                "is_primary (0 or 1), sentence]. The same mentions as /api/reports.geojson.",
+                WINDOW_PARAMS,
+                {"application/json": {"schema": WINDOW}},
             ),
             "/api/timeline.json": _get(
                 "How many reports have an event on each day.",

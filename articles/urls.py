@@ -13,6 +13,8 @@ urlpatterns = [
     path("api/places.geojson", api.places_geojson, name="api_places"),
     path("api/reports.geojson", api.reports_geojson, name="api_reports"),
     path("api/reports.csv", api.reports_csv, name="api_reports_csv"),
+    path("api/periods.json", api.periods_json, name="api_periods"),
+    path("api/window.json", api.window_json, name="api_window"),
     path("api/timeline.json", api.timeline_json, name="api_timeline"),
     path("api/openapi.json", openapi.openapi_json, name="api_openapi"),
 ]

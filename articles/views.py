@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
+from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_safe
 
 from articles import frontline, mapdata
@@ -83,7 +84,9 @@ def map_config(state: dict[str, Any], span: mapdata.Span, **ui: Any) -> dict[str
     return {
         "api": {
             "places": reverse("api_places"),
+            "periods": reverse("api_periods"),
             "reports": reverse("api_reports"),
+            "window": reverse("api_window"),
             "reportsCsv": reverse("api_reports_csv"),
             "timeline": reverse("api_timeline"),
         },
@@ -174,6 +177,7 @@ def _places_of(mentions: list[Mention], state: dict[str, Any]) -> list[dict[str,
 
 
 @require_safe
+@gzip_page
 def map_page(request: HttpRequest) -> HttpResponse:
     """The full-window map; an htmx request gets just the report list for the date and window."""
     span = mapdata.report_span()

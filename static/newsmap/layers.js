@@ -2,6 +2,8 @@
 /* global L */
 import { categoryOf, placePopup, placeSummary, reportPopup } from "./popups.js";
 
+// What a place's marker, label and popup show of its day: a place is restyled when one changes.
+const SHOWN = ["status", "detail", "status_since", "last_report", "reports", "sources", "name"];
 const STATUS_CLASSES = ["status-isis_held", "status-contested", "status-retaken", "status-none"];
 
 function setStatusClass(el, status) {
@@ -14,6 +16,7 @@ function setStatusClass(el, status) {
 export function createPlacesLayer(map, options) {
   const group = L.layerGroup().addTo(map);
   const drawn = new Map(); // slug -> {marker, circle, props}
+  let selected = null;
 
   function describe(entry) {
     const el = entry.marker.getElement();
@@ -24,14 +27,12 @@ export function createPlacesLayer(map, options) {
       el.setAttribute("aria-label", placeSummary(p));
       el.setAttribute("role", "button");
       setStatusClass(el, p.status);
-      el.classList.toggle("selected", p.slug === options.selected());
+      el.classList.toggle("selected", p.slug === selected);
     }
     if (entry.circle) setStatusClass(entry.circle.getElement(), p.status);
   }
 
-  function create(feature) {
-    const [lng, lat] = feature.geometry.coordinates;
-    const p = feature.properties;
+  function create(lat, lng, p) {
     const approx = p.precision !== 1;
     const entry = { props: p, circle: null };
     if (approx) {
@@ -67,21 +68,26 @@ export function createPlacesLayer(map, options) {
   }
 
   return {
-    /** Draw the places of a FeatureCollection, updating markers already drawn. */
-    render(collection) {
+    /**
+     * Draw the places of a day ({lat, lng, props} each): markers are made once and kept, and
+     * only a place whose properties changed since the last draw is restyled.
+     */
+    update(places) {
       const seen = new Set();
-      for (const feature of collection.features) {
-        const slug = feature.properties.slug;
-        seen.add(slug);
-        let entry = drawn.get(slug);
+      for (const { lat, lng, props } of places) {
+        seen.add(props.slug);
+        const entry = drawn.get(props.slug);
         if (!entry) {
-          entry = create(feature);
-          drawn.set(slug, entry);
-        } else {
-          entry.props = feature.properties;
+          drawn.set(props.slug, create(lat, lng, props));
+        } else if (entry.props !== props) {
+          const changed = SHOWN.some((key) => entry.props[key] !== props[key]);
+          entry.props = props;
+          if (!changed) continue;
+          describe(entry);
+          if (entry.marker.isPopupOpen()) entry.marker.setPopupContent(placePopup(props, options));
         }
-        describe(entry);
       }
+      if (seen.size === drawn.size) return;
       for (const [slug, entry] of drawn) {
         if (seen.has(slug)) continue;
         group.removeLayer(entry.marker);
@@ -94,18 +100,31 @@ export function createPlacesLayer(map, options) {
     },
     /** Mark the selected place and open its popup. */
     select(slug, openPopup) {
-      for (const entry of drawn.values()) describe(entry);
+      const before = selected === slug ? null : drawn.get(selected);
+      selected = slug;
+      if (before) describe(before);
       const entry = drawn.get(slug);
+      if (entry) describe(entry);
       if (entry && openPopup) entry.marker.openPopup();
       return entry ? entry.props : null;
     },
   };
 }
 
+/** What a report marker shows: a marker is kept across windows while this stays the same. */
+function signature(r) {
+  const text = [r.title, r.published_at, r.url, r.place, r.resolved, r.status, r.event_date, r.sentence];
+  return [...text, r.lat, r.lng].join("\u0000");
+}
+
 /** Report markers in the window, clustered; a cluster counts distinct reports, not mentions. */
 export function createReportsLayer(map, options) {
+  const added = []; // resolvers of addLayers calls whose chunks are still being clustered
   const clusters = L.markerClusterGroup({
     chunkedLoading: true,
+    chunkProgress(processed, total) {
+      if (processed === total && added.length) added.shift()();
+    },
     showCoverageOnHover: false,
     maxClusterRadius: 40,
     iconCreateFunction(cluster) {
@@ -121,16 +140,15 @@ export function createReportsLayer(map, options) {
       });
     },
   }).addTo(map);
+  const shown = new Map(); // report and place -> {marker, signature}
 
   clusters.on("clustermouseover", (event) => {
     const el = event.layer.getElement();
     if (el && !el.hasAttribute("aria-label")) el.setAttribute("aria-label", "Group of reports: zoom in");
   });
 
-  function marker(feature) {
-    const [lng, lat] = feature.geometry.coordinates;
-    const r = feature.properties;
-    const m = L.marker([lat, lng], {
+  function marker(r) {
+    const m = L.marker([r.lat, r.lng], {
       icon: L.divIcon({
         className: `report-marker status-${categoryOf(r.status)}${r.resolved ? "" : " unresolved"}`,
         iconSize: [12, 12],
@@ -144,20 +162,49 @@ export function createReportsLayer(map, options) {
     return m;
   }
 
+  /** Draw one window's markers (see render). */
+  function draw(rows) {
+    const best = new Map();
+    for (const r of rows) {
+      const key = `${r.article_id}|${r.slug || "?" + r.area + "|" + r.place}`;
+      const held = best.get(key);
+      if (!held || (r.is_primary && !held.is_primary)) best.set(key, r);
+    }
+    const gone = [];
+    for (const [key, item] of shown) {
+      const r = best.get(key);
+      if (r && signature(r) === item.signature) continue;
+      gone.push(item.marker);
+      shown.delete(key);
+    }
+    const fresh = [];
+    for (const [key, r] of best) {
+      if (shown.has(key)) continue;
+      const m = marker(r);
+      shown.set(key, { marker: m, signature: signature(r) });
+      fresh.push(m);
+    }
+    if (gone.length) clusters.removeLayers(gone);
+    if (!fresh.length) return Promise.resolve(best.size);
+    return new Promise((resolve) => {
+      added.push(() => resolve(best.size));
+      clusters.addLayers(fresh);
+    });
+  }
+
+  let queue = Promise.resolve();
+
   return {
-    /** Draw one marker per report and place: a report's several mentions of a place are one claim. */
-    render(collection) {
-      const best = new Map();
-      for (const feature of collection.features) {
-        if (!feature.geometry) continue;
-        const r = feature.properties;
-        const key = `${r.article_id}|${r.slug || "?" + r.area + "|" + r.place}`;
-        const held = best.get(key);
-        if (!held || (r.is_primary && !held.properties.is_primary)) best.set(key, feature);
-      }
-      clusters.clearLayers();
-      clusters.addLayers([...best.values()].map(marker));
-      return best.size;
+    /**
+     * Draw one marker per report and place (a report's several mentions of a place are one
+     * claim), changing only the markers that differ from the last window. Resolves with the
+     * number of markers once they are all clustered; one window is drawn after another, so a
+     * marker still being clustered is never left behind by the next window.
+     */
+    render(rows) {
+      const run = queue.then(() => draw(rows));
+      queue = run.catch(() => {});
+      return run;
     },
   };
 }

@@ -1,7 +1,7 @@
 // The map page: reads its options from the "map-config" json_script and wires slider, map and list.
 //
 // Config (all from the server; the embed passes the same shape with its own `ui`):
-//   api: {places, reports, reportsCsv, timeline}   URLs of the APIs
+//   api: {periods, window, reports, reportsCsv, timeline}   URLs of the APIs
 //   pageUrl, articlesUrl                           the map page (htmx list) and the reports list
 //   tiles: {url, attribution}                      url "" means no tile layer
 //   first, last, windows, bounds                   slider range, window choices, initial extent
@@ -11,6 +11,7 @@
 // #histogram, #controls, #legend, #report-list, #place-detail; the share dialog (share.js).
 /* global L, htmx */
 import { binByDay, drawHistogram } from "./histogram.js";
+import { decodePeriods, decodeWindow, placesOn, stretchOf } from "./data.js";
 import { createPlacesLayer, createReportsLayer } from "./layers.js";
 import { placeDetail } from "./popups.js";
 import { setupShare } from "./share.js";
@@ -21,6 +22,7 @@ import {
   debounce,
   encodeState,
   formatDay,
+  isoDay,
   parseState,
   windowStart,
 } from "./state.js";
@@ -29,6 +31,10 @@ const DEFAULT_UI = { slider: true, legend: true, sidebar: true, history: true, a
 const PLAY_STEP_MS = 700;
 const FOCUS_ZOOM = 14;
 const CACHE_SIZE = 80;
+// Days of reports kept in memory, so moving the window fetches only the days it adds.
+const DAYS_KEPT = 400;
+// Within this many days of a stretch's edge, a reader moving the slider gets the next one fetched.
+const PREFETCH_DAYS = 8;
 
 const $ = (id) => document.getElementById(id);
 
@@ -37,18 +43,35 @@ function readConfig() {
   return el ? JSON.parse(el.textContent) : null;
 }
 
-/** GET JSON through a small in-memory cache; the browser revalidates by ETag underneath. */
+/**
+ * GET JSON, decoded by `decode`, through a small in-memory cache of promises, so a request
+ * already on its way is shared; the browser revalidates by ETag underneath. `peek` gives a
+ * decoded answer already at hand, or undefined.
+ */
 function jsonLoader() {
   const cache = new Map();
-  return async (url) => {
-    if (cache.has(url)) return cache.get(url);
+  const done = new Map();
+  function keep(map, url, value) {
+    map.set(url, value);
+    if (map.size > CACHE_SIZE) map.delete(map.keys().next().value);
+  }
+  async function get(url, decode) {
     const response = await fetch(url, { headers: { Accept: "application/json" } });
     if (!response.ok) throw new Error(`${url}: ${response.status}`);
-    const body = await response.json();
-    cache.set(url, body);
-    if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value);
-    return body;
+    const value = decode(await response.json());
+    keep(done, url, value);
+    return value;
+  }
+  const load = (url, decode = (body) => body) => {
+    if (!cache.has(url)) {
+      const pending = get(url, decode);
+      pending.catch(() => cache.delete(url));
+      keep(cache, url, pending);
+    }
+    return cache.get(url);
   };
+  load.peek = (url) => done.get(url);
+  return load;
 }
 
 export function start(config) {
@@ -78,7 +101,6 @@ export function start(config) {
   const popupOptions = { articlesUrl: config.articlesUrl, linkTarget: ui.linkTarget };
   const places = createPlacesLayer(map, {
     ...popupOptions,
-    selected: () => state.place,
     onSelect: (slug) => selectPlace(slug, { pan: false, popup: false }),
   });
   const reports = createReportsLayer(map, popupOptions);
@@ -102,29 +124,76 @@ export function start(config) {
   }
 
   // --- data ------------------------------------------------------------------------------
-  let placesWanted = "";
   let reportsWanted = "";
-  async function loadPlaces() {
-    const url = `${config.api.places}?date=${state.date}`;
-    placesWanted = url;
-    try {
-      const body = await load(url);
-      if (url !== placesWanted) return;
-      places.render(body);
-      showSelected(false);
-      mapEl.dataset.placesDate = state.date;
-    } catch (error) {
-      console.warn("Could not load places", error);
-    }
+  /** The URL of the status periods of the aligned stretch of days that holds day number `n`. */
+  function stretchUrl(n) {
+    const { first, last } = stretchOf(n);
+    return `${config.api.periods}?start=${isoDay(first)}&end=${isoDay(last)}`;
   }
+
+  /** Redraw the places as of the date: at once when its stretch is at hand, else once fetched. */
+  async function drawPlaces({ prefetch = false } = {}) {
+    const day = dayNumber(state.date);
+    const url = stretchUrl(day);
+    const block = load.peek(url) || (await load(url, decodePeriods).catch((error) => {
+      console.warn("Could not load places", error);
+      return null;
+    }));
+    if (!block || dayNumber(state.date) !== day) return;
+    places.update(placesOn(block, day));
+    showSelected(false);
+    mapEl.dataset.placesDate = state.date;
+    if (!prefetch) return;
+    // A reader moving the slider will soon need the next stretch: fetch it while they look.
+    const near = [day - PREFETCH_DAYS, day + PREFETCH_DAYS].map(stretchUrl).filter((u) => u !== url);
+    for (const next of near) load(next, decodePeriods).catch(() => {});
+  }
+
+  const reportDays = new Map(); // day number -> promise of that day's report rows
+
+  /** The report rows of days [first, last], fetching only the days not at hand, in runs. */
+  function windowRows(first, last) {
+    let run = null;
+    const runs = [];
+    for (let n = first; n <= last; n++) {
+      if (reportDays.has(n)) run = null;
+      else if (run) run.last = n;
+      else runs.push((run = { first: n, last: n }));
+    }
+    for (const { first: a, last: b } of runs) {
+      const url = `${config.api.window}?start=${isoDay(a)}&end=${isoDay(b)}`;
+      const rows = fetch(url, { headers: { Accept: "application/json" } }).then(async (response) => {
+        if (!response.ok) throw new Error(`${url}: ${response.status}`);
+        const byDay = new Map();
+        for (const row of decodeWindow(await response.json())) {
+          const n = dayNumber(row.event_date);
+          if (!byDay.has(n)) byDay.set(n, []);
+          byDay.get(n).push(row);
+        }
+        return byDay;
+      });
+      for (let n = a; n <= b; n++) {
+        const day = rows.then((byDay) => byDay.get(n) || []);
+        day.catch(() => reportDays.delete(n));
+        reportDays.set(n, day);
+      }
+    }
+    const days = [];
+    for (let n = first; n <= last; n++) days.push(reportDays.get(n));
+    while (reportDays.size > DAYS_KEPT) reportDays.delete(reportDays.keys().next().value);
+    return Promise.all(days).then((lists) => lists.flat());
+  }
+
   async function loadReports() {
-    const q = `start=${windowStart(state.date, state.window)}&end=${state.date}`;
-    const url = `${config.api.reports}?${q}`;
-    reportsWanted = url;
+    const start = windowStart(state.date, state.window);
+    const q = `start=${start}&end=${state.date}`;
+    reportsWanted = q;
     try {
-      const body = await load(url);
-      if (url !== reportsWanted) return;
-      mapEl.dataset.reports = String(reports.render(body));
+      const rows = await windowRows(dayNumber(start), dayNumber(state.date));
+      if (q !== reportsWanted) return;
+      const count = await reports.render(rows);
+      if (q !== reportsWanted) return;
+      mapEl.dataset.reports = String(count);
       mapEl.dataset.reportsWindow = q;
     } catch (error) {
       console.warn("Could not load reports", error);
@@ -161,7 +230,7 @@ export function start(config) {
   function setDate(iso, { push = false, url = true } = {}) {
     state.date = clampDay(iso, span.first, span.last);
     showDate();
-    loadPlaces();
+    drawPlaces({ prefetch: true });
     loadReportsSoon();
     refreshList();
     if (url) writeUrl(push);
@@ -312,7 +381,7 @@ export function start(config) {
   });
   showDate();
   loadReports();
-  loadPlaces().then(() => {
+  drawPlaces().then(() => {
     if (state.place && state.lat === null) selectPlace(state.place, { push: false, popup: true });
     else if (state.place) showSelected(false);
   });
