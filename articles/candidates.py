@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from itertools import accumulate
 from typing import TYPE_CHECKING
 
 from articles.names import TriggeredPattern, fold_word, normalise
@@ -74,18 +75,44 @@ _NOT_NAMES = frozenset(
 )
 
 
-@dataclass(slots=True)
 class Scan:
-    """A section's words, their offsets, folded forms and the gazetteer names found in them."""
+    """A section's words, their offsets, folded forms and the gazetteer names found in them.
 
-    text: str
-    words: list[str]
-    offsets: list[int]
-    folded: list[str]
-    hits: list[tuple[int, int, str, tuple[str, ...]]]
+    Word i spans offsets[2i]..offsets[2i+1]. Given `parts` (the text split into separators and
+    words, alternately) instead of `offsets`, the offsets are summed up only when first asked:
+    most sections name no place and never need them.
+    """
+
+    __slots__ = ("text", "words", "folded", "hits", "_offsets", "_parts")
+
+    def __init__(
+        self,
+        text: str,
+        words: list[str],
+        offsets: list[int] | None,
+        folded: list[str],
+        hits: list[tuple[int, int, str, tuple[str, ...]]],
+        parts: list[str] | None = None,
+    ) -> None:
+        self.text = text
+        self.words = words
+        self.folded = folded
+        self.hits = hits
+        self._offsets = offsets
+        self._parts = parts
+
+    @property
+    def offsets(self) -> list[int]:
+        if self._offsets is None:
+            offsets = list(accumulate(map(len, self._parts or ())))
+            if offsets:
+                offsets.pop()
+            self._offsets = offsets
+        return self._offsets
 
     def span(self, first: int, last: int) -> tuple[int, int]:
-        return self.offsets[2 * first], self.offsets[2 * last + 1]
+        offsets = self.offsets
+        return offsets[2 * first], offsets[2 * last + 1]
 
 
 @dataclass(slots=True)
@@ -102,7 +129,6 @@ class Candidate:
     common: bool = False
     first: int = 0
     last: int = 0
-    extra: dict = field(default_factory=dict)
 
 
 def bank_in(text: str, whole: bool = False) -> str:
@@ -119,20 +145,23 @@ def _same_sentence(scan: Scan, a: int, b: int) -> bool:
 
 
 def _is_person(scan: Scan, first: int, last: int) -> bool:
+    folded, words = scan.folded, scan.words
     prev = first - 1
-    while prev >= 0 and not scan.folded[prev] and _same_sentence(scan, prev, first):
+    while prev >= 0 and not folded[prev] and _same_sentence(scan, prev, first):
         prev -= 1  # skip "al" in "Haider al-Abadi"
-    if prev >= 0 and scan.words[prev] in _PERSON_BEFORE and _same_sentence(scan, prev, first):
+    if prev >= 0 and words[prev] in _PERSON_BEFORE and _same_sentence(scan, prev, first):
         return True
     nxt = last + 1
     # A nisba after the name: "Salam al-Obeidi" is a man.
-    return (
-        nxt + 1 < len(scan.words)
-        and not scan.folded[nxt]
-        and scan.words[nxt + 1][:1].isupper()
-        and scan.words[nxt + 1].endswith("i")
-        and scan.offsets[2 * nxt + 2] - scan.offsets[2 * nxt + 1] <= 1
-    )
+    if nxt + 1 < len(words) and not folded[nxt]:
+        after = words[nxt + 1]
+        offsets = scan.offsets
+        return (
+            after[:1].isupper()
+            and after.endswith("i")
+            and offsets[2 * nxt + 2] - offsets[2 * nxt + 1] <= 1
+        )
+    return False
 
 
 def _has_cue(scan: Scan, first: int, last: int, sentence: str, bank: str) -> bool:
@@ -186,26 +215,32 @@ def find_candidates(
     pending: list[Candidate] = []
     words, folded, offsets, text = scan.words, scan.folded, scan.offsets, section.text
     sentence_banks: dict[int, str] = {}
+    cache = matcher.hit_cache
     for first, last, name, keys in scan.hits:
-        info = _hit_places(matcher, keys)
+        info = cache[keys] if keys in cache else _hit_places(matcher, keys)
         if info is None:
             continue
         out_keys, bank, any_common, common, cue_bank = info
         # Lower case is never a place: "salam" is peace; a multi-word name needs one capital.
-        heads = (
-            [words[first]]
-            if any_common
-            else [words[i] for i in range(first, last + 1) if folded[i]]
-        )
-        if not any(w[:1].isupper() or not w[:1].islower() for w in heads):
-            continue
-        if _is_person(scan, first, last):
+        if any_common:
+            head = words[first][:1]
+            capital = head.isupper() or not head.islower()
+        else:
+            capital = False
+            for i in range(first, last + 1):
+                head = words[i][:1]
+                if folded[i] and (head.isupper() or not head.islower()):
+                    capital = True
+                    break
+        if not capital or _is_person(scan, first, last):
             continue
         start, end = offsets[2 * first], offsets[2 * last + 1]
         if first > 0 and not folded[first - 1] and start - offsets[2 * first - 1] <= 1:
             start = offsets[2 * first - 2]  # keep the article: "al-Zahour"
-        s_start, s_end = section.sentence_span(start)
-        sentence = text[s_start:s_end]
+        sentence = ""
+        if not bank or common:
+            s_start, s_end = section.sentence_span(start)
+            sentence = text[s_start:s_end]
         if not bank:
             bank = sentence_banks.get(s_start)
             if bank is None:
@@ -267,15 +302,19 @@ def find_unresolved(
     """Names the text marks as places ("the X neighbourhood") that the gazetteer lacks."""
     taken = [scan.span(first, last) for first, last, _, _ in scan.hits]
     found: dict[int, Candidate] = {}
+    tried: dict[int, re.Match[str] | None | bool] = {}
     text = section.text
-    for trigger in _UNRESOLVED_TRIGGER.finditer(text):
+    for trigger in _UNRESOLVED_TRIGGER.matches(text):
         # The full pattern only runs in a window around a cue word: it is costly over a body.
         # The full pattern is tried only where a name could begin: the cue word itself
         # ("district of X", "hay X") or a capital shortly before it ("X and Y districts").
         at = trigger.start()
         starts = [m.start() for m in _CAPITAL.finditer(text, max(0, at - 120), at)] + [at]
         for pos in starts:
-            m = _UNRESOLVED.match(text, pos)
+            # Windows of cue words close together overlap: match each position once.
+            m = tried.get(pos, False)
+            if m is False:
+                m = tried[pos] = _UNRESOLVED.match(text, pos)
             if m and m.start() <= at < m.end():
                 _add_unresolved(matcher, section, m, taken, found, report_bank)
                 break

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from articles.names import TriggeredPattern
 
@@ -85,8 +85,7 @@ _SPEECH = re.compile(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class DateExpr:
+class DateExpr(NamedTuple):
     """A date expression in a sentence: where it is, the day it names and how it was found."""
 
     start: int
@@ -111,7 +110,7 @@ def find_dates(sentence: str, published: dt.date) -> list[DateExpr]:
     found: list[DateExpr] = []
     shift_days = 0
     shift_start = -1
-    for m in _FIND.finditer(sentence):
+    for m in _FIND.matches(sentence):
         start, end = m.span()
         day: dt.date | None = None
         precision = RELATIVE
@@ -152,6 +151,8 @@ def nearest_date(dates: list[DateExpr], start: int, end: int) -> DateExpr | None
     """The date expression closest to the span start..end."""
     if not dates:
         return None
+    if len(dates) == 1:
+        return dates[0]
     return min(dates, key=lambda d: d.start - end if d.start >= end else max(start - d.end, 0))
 
 

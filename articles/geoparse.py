@@ -25,7 +25,7 @@ from articles.candidates import (
     find_candidates,
     find_unresolved,
 )
-from articles.names import ARTICLES, fold_word, normalise, split_words
+from articles.names import ARTICLES, fold_word, normalise, split_parts
 
 try:
     import ahocorasick
@@ -134,85 +134,114 @@ class Matcher:
         )
         self.default_parent = default_parent
         self.names = frozenset(keys_by_name)
+        # Keys padded with a space each side, over a padded text: every hit is on word boundaries.
         self._automaton = ahocorasick.Automaton()
         for folded, keys in keys_by_name.items():
-            self._automaton.add_word(folded, (folded, tuple(keys)))
+            self._automaton.add_word(
+                f" {folded} ", (folded, tuple(keys), len(folded) + 1, folded.count(" "))
+            )
         if keys_by_name:
             self._automaton.make_automaton()
         self._fold_cache: dict[str, str] = {}
         # Per name (its tuple of place keys): what candidates.find_candidates derives from places.
         self.hit_cache: dict[tuple[str, ...], tuple | None] = {}
+        # Per parent key: it and its ancestors, the places a mention's sentence names it within.
+        self.container_chains: dict[str, tuple[str, ...]] = {}
         home = self.places.get(default_parent)
         self.home = (home.lat, home.lon) if home else (36.34, 43.13)
 
     def scan(self, text: str) -> Scan:
         """Split `text` into words and find every gazetteer name on word boundaries."""
-        words, offsets = split_words(text)
+        parts = split_parts(text)
+        words = parts[1::2]
         cache = self._fold_cache
         folded = list(map(cache.get, words))
         if None in folded:
             for i, f in enumerate(folded):
                 if f is None:
                     folded[i] = cache[words[i]] = fold_word(words[i])
-        hits: list[tuple[int, int, str, tuple[str, ...]]] = []
-        if self.names:
+        chosen: list[tuple[int, int, str, tuple[str, ...]]] = []
+        if self.names and words:
             kept = list(compress(range(len(folded)), folded))
-            norm_text = " ".join(compress(folded, folded))
-            size = len(norm_text)
-            for end_idx, (name, keys) in self._automaton.iter(norm_text):
-                begin = end_idx - len(name) + 1
-                if (begin and norm_text[begin - 1] != " ") or (
-                    end_idx + 1 < size and norm_text[end_idx + 1] != " "
-                ):
-                    continue
-                first = norm_text.count(" ", 0, begin)
-                hits.append((kept[first], kept[first + name.count(" ")], name, keys))
-        # Leftmost-longest, without overlaps: "Mosul al-Jadida" beats "Mosul".
-        hits.sort(key=lambda h: (h[0], -h[1]))
-        chosen = []
-        next_free = 0
-        for hit in hits:
-            if hit[0] >= next_free:
-                chosen.append(hit)
-                next_free = hit[1] + 1
-        return Scan(text, words, offsets, folded, chosen)
+            norm_text = f" {' '.join(compress(folded, folded))} "
+            found = self._automaton.iter(norm_text)
+            hits = []
+            for end_idx, (name, keys, size, spaces) in found:
+                # The words before the hit: the spaces before its leading space.
+                first = norm_text.count(" ", 0, end_idx - size)
+                hits.append((kept[first], kept[first + spaces], name, keys))
+            if len(hits) > 1:
+                # Leftmost-longest, without overlaps: "Mosul al-Jadida" beats "Mosul".
+                hits.sort(key=_hit_order)
+                next_free = 0
+                for hit in hits:
+                    if hit[0] >= next_free:
+                        chosen.append(hit)
+                        next_free = hit[1] + 1
+            else:
+                chosen = hits
+        return Scan(text, words, None, folded, chosen, parts)
+
+
+def _hit_order(hit: tuple) -> tuple[int, int]:
+    return hit[0], -hit[1]
 
 
 class _Section:
-    """A section's text with its sentence and paragraph boundaries, computed once."""
+    """A section's text with its sentence and paragraph boundaries, computed when first asked."""
+
+    __slots__ = ("name", "text", "_sentences", "_paragraphs")
 
     def __init__(self, name: str, text: str) -> None:
         self.name = name
         self.text = text
-        if name == "body":
-            bounds = [0]
-            for m in _SENTENCE_END.finditer(text):
-                end = m.start()
-                if text[end] == "." and _word_before(text, end).rstrip(".") in _ABBREVIATIONS:
-                    continue
-                bounds.append(m.end())
-            self.sentence_starts = bounds
-            self.paragraph_starts = [0] + [m.end() for m in _PARAGRAPH.finditer(text)]
-        else:
-            self.sentence_starts = [0]
-            self.paragraph_starts = [0]
+        self._sentences: list[int] | None = None if name == "body" else [0]
+        self._paragraphs: list[int] | None = None if name == "body" else [0]
+
+    @property
+    def sentence_starts(self) -> list[int]:
+        if self._sentences is None:
+            self._sentences = _sentence_starts(self.text)
+        return self._sentences
+
+    @property
+    def paragraph_starts(self) -> list[int]:
+        if self._paragraphs is None:
+            self._paragraphs = [0] + [m.end() for m in _PARAGRAPH.finditer(self.text)]
+        return self._paragraphs
 
     def sentence_span(self, pos: int) -> tuple[int, int]:
-        i = bisect_right(self.sentence_starts, pos) - 1
-        start = self.sentence_starts[i]
-        end = self.sentence_starts[i + 1] if i + 1 < len(self.sentence_starts) else len(self.text)
-        return start, end
+        starts = self.sentence_starts
+        i = bisect_right(starts, pos)
+        return starts[i - 1], starts[i] if i < len(starts) else len(self.text)
 
     def previous_paragraph(self, pos: int) -> str:
-        i = bisect_right(self.paragraph_starts, pos) - 1
+        starts = self.paragraph_starts
+        i = bisect_right(starts, pos) - 1
         if i == 0:
             return ""
-        return self.text[self.paragraph_starts[i - 1] : self.paragraph_starts[i]]
+        return self.text[starts[i - 1] : starts[i]]
 
     def paragraph_starts_with_quote(self, pos: int) -> bool:
-        i = bisect_right(self.paragraph_starts, pos) - 1
-        head = self.text[self.paragraph_starts[i] : self.paragraph_starts[i] + 3].lstrip()
+        starts = self.paragraph_starts
+        i = bisect_right(starts, pos) - 1
+        head = self.text[starts[i] : starts[i] + 3].lstrip()
         return bool(head) and head[0] in _QUOTES
+
+
+def _sentence_starts(text: str) -> list[int]:
+    bounds = [0]
+    for m in _SENTENCE_END.finditer(text):
+        end = m.start()
+        # Only a word of at most four letters before the stop can be an abbreviation.
+        if (
+            text[end] == "."
+            and (end < 5 or text[end - 1] == "." or not text[end - 5 : end].isalnum())
+            and _word_before(text, end).rstrip(".") in _ABBREVIATIONS
+        ):
+            continue
+        bounds.append(m.end())
+    return bounds
 
 
 def _word_before(text: str, end: int) -> str:
@@ -264,47 +293,57 @@ def _resolve(matcher: Matcher, cands: list[Candidate], section: _Section, bank: 
         c.confidence *= 0.8
 
 
+def _sentence_info(sentence: str, published: dt.date) -> tuple:
+    cues = status.find_cues(sentence)
+    return (
+        sentence.strip(),
+        cues,
+        # With one cue or none the clause does not matter: skip the scan for breaks.
+        status.clause_breaks(sentence) if len(cues) > 1 else [],
+        dates.find_dates(sentence, published),
+        not _QUOTES.isdisjoint(sentence),
+    )
+
+
 def _mentions_in(
-    matcher: Matcher, section: _Section, cands: list[Candidate], published: dt.date
+    section: _Section,
+    cands: list[Candidate],
+    published: dt.date,
+    sentences: dict[str, tuple],
 ) -> list[FoundMention]:
+    """The mentions of a section's candidates; `sentences` holds the report's sentence rules."""
     found: list[FoundMention] = []
-    per_sentence: dict[int, tuple] = {}
     text = section.text
-    is_body = section.name == "body"
+    name = section.name
+    is_body = name == "body"
+    starts = section.sentence_starts
+    count = len(starts)
+    status_for = status.status_for
     for c in cands:
-        s_start, s_end = section.sentence_span(c.start)
-        info = per_sentence.get(s_start)
+        start, end = c.start, c.end
+        i = bisect_right(starts, start)
+        s_start = starts[i - 1]
+        sentence = text[s_start : starts[i] if i < count else None]
+        # The rules depend on the sentence alone: a sentence the report repeats is read once.
+        info = sentences.get(sentence)
         if info is None:
-            sentence = text[s_start:s_end]
-            cues = status.find_cues(sentence)
-            info = per_sentence[s_start] = (
-                sentence,
-                sentence.strip(),
-                cues,
-                # With one cue or none the clause does not matter: skip the scan for breaks.
-                status.clause_breaks(sentence) if len(cues) > 1 else [],
-                dates.find_dates(sentence, published),
-            )
-        sentence, stripped, cues, breaks, found_dates = info
-        a, b = c.start - s_start, c.end - s_start
-        claim = status.status_for(sentence, cues, breaks, a, b)
-        when = dates.nearest_date(found_dates, a, b)
-        if (
-            when is None
-            and is_body
-            and (section.paragraph_starts_with_quote(c.start) or not _QUOTES.isdisjoint(sentence))
-        ):
+            info = sentences[sentence] = _sentence_info(sentence, published)
+        stripped, cues, breaks, found_dates, quoted = info
+        a, b = start - s_start, end - s_start
+        claim = status_for(sentence, cues, breaks, a, b) if cues else status.MENTIONED
+        when = dates.nearest_date(found_dates, a, b) if found_dates else None
+        if when is None and is_body and (quoted or section.paragraph_starts_with_quote(start)):
             # A quote carries the date of its attribution in the paragraph before it.
-            when = dates.attribution_date(section.previous_paragraph(c.start), published)
+            when = dates.attribution_date(section.previous_paragraph(start), published)
         found.append(
             FoundMention(
                 c.keys[0] if c.keys else None,
                 c.parent_key,
-                text[c.start : c.end],
+                text[start:end],
                 c.normalised,
-                section.name,
-                c.start,
-                c.end,
+                name,
+                start,
+                end,
                 stripped,
                 claim,
                 when.date if when else published,
@@ -313,6 +352,23 @@ def _mentions_in(
             )
         )
     return found
+
+
+def _copy(m: FoundMention) -> FoundMention:
+    return FoundMention(
+        m.place_key,
+        m.parent_key,
+        m.surface,
+        m.normalised,
+        m.section,
+        m.start,
+        m.end,
+        m.sentence,
+        m.status,
+        m.event_date,
+        m.date_precision,
+        m.confidence,
+    )
 
 
 def _mark_primary(mentions: list[FoundMention]) -> None:
@@ -344,22 +400,47 @@ def geoparse(
     per_section = [accept_confirmed(acc, pend, confirmed) for acc, pend in found]
     bank = _report_bank(matcher, title + "\n" + body, per_section)
     mentions: list[FoundMention] = []
+    sentences: dict[str, tuple] = {}
     for (sec, scan), cands in zip(scans, per_section, strict=True):
         if sec.name == "body":
-            cands = sorted(cands + find_unresolved(matcher, sec, scan, bank), key=lambda c: c.start)
-        _resolve(matcher, cands, sec, bank)
-        mentions.extend(_mentions_in(matcher, sec, cands, published))
+            cands = sorted(cands + find_unresolved(matcher, sec, scan, bank), key=_by_start)
+        if cands:
+            _resolve(matcher, cands, sec, bank)
+            mentions.extend(_mentions_in(sec, cands, published, sentences))
+    # A related headline is read on its own: one the report repeats gives the same mentions.
+    related: dict[str, list[FoundMention]] = {}
     for headline in related_titles:
-        sec = _Section("related", headline)
-        own: set[str] = set()
-        cands = accept_confirmed(*find_candidates(matcher, sec, matcher.scan(headline), own), own)
-        _resolve(matcher, cands, sec, "")
-        for c in cands:
-            c.confidence *= 0.9
-        mentions.extend(_mentions_in(matcher, sec, cands, published))
-    _container_is_not_the_event(matcher, mentions)
-    _mark_primary(mentions)
+        seen = related.get(headline)
+        if seen is None:
+            seen = related[headline] = _related_mentions(matcher, headline, published, sentences)
+            mentions.extend(seen)
+        else:
+            mentions.extend(map(_copy, seen))
+    if mentions:
+        _container_is_not_the_event(matcher, mentions)
+        _mark_primary(mentions)
     return mentions
+
+
+def _by_start(c: Candidate) -> int:
+    return c.start
+
+
+def _related_mentions(
+    matcher: Matcher, headline: str, published: dt.date, sentences: dict[str, tuple]
+) -> list[FoundMention]:
+    scan = matcher.scan(headline)
+    if not scan.hits:
+        return []
+    sec = _Section("related", headline)
+    own: set[str] = set()
+    cands = accept_confirmed(*find_candidates(matcher, sec, scan, own), own)
+    if not cands:
+        return []
+    _resolve(matcher, cands, sec, "")
+    for c in cands:
+        c.confidence *= 0.9
+    return _mentions_in(sec, cands, published, sentences)
 
 
 def _container_is_not_the_event(matcher: Matcher, mentions: list[FoundMention]) -> None:
@@ -368,14 +449,31 @@ def _container_is_not_the_event(matcher: Matcher, mentions: list[FoundMention]) 
     The sentence's claim is about the district; the city as a whole did not change hands.
     """
     containers: dict[tuple[str, str], set[str]] = {}
+    places = matcher.places
+    chains = matcher.container_chains
     for m in mentions:
-        key = matcher.places[m.place_key].parent_key if m.place_key else m.parent_key
-        while key and key in matcher.places:
-            containers.setdefault((m.section, m.sentence), set()).add(key)
-            key = matcher.places[key].parent_key
+        key = places[m.place_key].parent_key if m.place_key else m.parent_key
+        if not key:
+            continue
+        chain = chains.get(key)
+        if chain is None:
+            chain = chains[key] = _chain(places, key)
+        if chain:
+            containers.setdefault((m.section, m.sentence), set()).update(chain)
+    if not containers:
+        return
     for m in mentions:
         if m.place_key and m.place_key in containers.get((m.section, m.sentence), ()):
             m.status = status.MENTIONED
+
+
+def _chain(places: dict[str, PlaceInfo], key: str | None) -> tuple[str, ...]:
+    """`key` and its ancestors, as long as each is a known place."""
+    chain = []
+    while key and key in places:
+        chain.append(key)
+        key = places[key].parent_key
+    return tuple(chain)
 
 
 def _report_bank(matcher: Matcher, text: str, per_section: list[list[Candidate]]) -> str:

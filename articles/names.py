@@ -21,12 +21,13 @@ _POSSESSIVE = re.compile(r"[’'‘]s$", re.IGNORECASE)
 # A word: letters/digits with ‘ayn marks and Arabic diacritics inside (a mark only where a letter
 # follows it); split keeps separators, so offsets come from the lengths of the pieces without a
 # Python loop over characters. Runs of letters are single-class repeats, the fast path of `re`.
+# Possessive repeats: nothing follows them that could fail, so they never need to backtrack.
 _WORD_SPLIT = re.compile(
-    "((?:[^\\W_]|[\u064b-\u065f\u0670\u0640])[\\w\u064b-\u065f\u0670\u0640]*"
-    "(?:[`'‘’ʿʾ´]\\w[\\w\u064b-\u065f\u0670\u0640]*)*)"
+    "((?:[^\\W_]|[\u064b-\u065f\u0670\u0640])[\\w\u064b-\u065f\u0670\u0640]*+"
+    "(?:[`'‘’ʿʾ´]\\w[\\w\u064b-\u065f\u0670\u0640]*+)*+)"
 )
 # The same on ASCII text, where classes of plain ranges are cheaper than Unicode categories.
-_ASCII_WORD_SPLIT = re.compile("([A-Za-z0-9][A-Za-z0-9_]*(?:[`'][A-Za-z0-9_]+)*)")
+_ASCII_WORD_SPLIT = re.compile("([0-9A-Za-z][0-9A-Z_a-z]*+(?:[`'][0-9A-Z_a-z]++)*+)")
 
 
 def _fold_latin_word(word: str) -> str:
@@ -57,9 +58,15 @@ def fold_word(word: str) -> str:
 
 def split_words(text: str) -> tuple[list[str], list[int]]:
     """The words of `text` and their offsets: word i spans offsets[2i]..offsets[2i+1]."""
-    parts = (_ASCII_WORD_SPLIT if text.isascii() else _WORD_SPLIT).split(text)
-    offsets = [0, *accumulate(map(len, parts))]
-    return parts[1::2], offsets[1:-1]
+    parts = split_parts(text)
+    offsets = list(accumulate(map(len, parts)))
+    offsets.pop()
+    return parts[1::2], offsets
+
+
+def split_parts(text: str) -> list[str]:
+    """`text` cut into separators and words, alternately, starting and ending with a separator."""
+    return (_ASCII_WORD_SPLIT if text.isascii() else _WORD_SPLIT).split(text)
 
 
 def normalise(text: str) -> str:
@@ -78,44 +85,143 @@ def normalise(text: str) -> str:
 _ODD_CASE = re.compile("[\u0130\u0131\u017f\u212a]")
 
 
+def _first_chars(items: list) -> tuple[set[str] | None, bool]:
+    """The lower-cased characters a parsed regex can begin with (None: any), and if it can be empty.
+
+    Conservative: whatever it does not know (a category, a negated class, a backreference) it
+    answers with None, and a lookaround is skipped, which can only widen the answer.
+    """
+    from re import _constants as c
+
+    chars: set[str] = set()
+    for op, av in items:
+        if op is c.AT or op in (c.ASSERT, c.ASSERT_NOT):
+            continue
+        if op is c.LITERAL:
+            return chars | {chr(av).lower()}, False
+        if op is c.IN:
+            for item_op, item in av:
+                if item_op is c.LITERAL:
+                    chars.add(chr(item).lower())
+                elif item_op is c.RANGE and item[1] - item[0] < 128:
+                    chars.update(chr(ch).lower() for ch in range(item[0], item[1] + 1))
+                else:
+                    return None, False
+            return chars, False
+        if op is c.BRANCH:
+            nullable = False
+            for branch in av[1]:
+                first, empty = _first_chars(branch)
+                if first is None:
+                    return None, False
+                chars |= first
+                nullable = nullable or empty
+            if not nullable:
+                return chars, False
+            continue
+        if op is c.SUBPATTERN:
+            first, empty = _first_chars(av[-1])
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
+            first, empty = _first_chars(av[2])
+            empty = empty or av[0] == 0
+        else:
+            return None, False
+        if first is None:
+            return None, False
+        chars |= first
+        if not empty:
+            return chars, False
+    return chars, True
+
+
+def first_char_patterns(
+    groups: list[tuple[str, list[str]]], flags: int
+) -> tuple[re.Pattern[str], dict[str, re.Pattern[str]]]:
+    """One alternation of named groups of alternatives, and per first character the same
+    alternation with only the alternatives that can begin with it, in the same order.
+
+    At a given position an alternation's match is that of its first alternative that matches;
+    dropping alternatives that cannot begin with the character there changes nothing, and spares
+    the regex engine trying them.
+    """
+    from re import _parser
+
+    full = re.compile("|".join(f"(?P<{name}>{'|'.join(alts)})" for name, alts in groups), flags)
+    firsts = []
+    for name, alts in groups:
+        for alt in alts:
+            first, empty = _first_chars(list(_parser.parse(alt, flags)))
+            firsts.append((name, alt, None if empty else first))
+    keys = set().union(*(f for _, _, f in firsts if f is not None))
+    by_char = {}
+    for key in keys:
+        kept: dict[str, list[str]] = {}
+        for name, alt, first in firsts:
+            if first is None or key in first:
+                kept.setdefault(name, []).append(alt)
+        by_char[key] = re.compile(
+            "|".join(f"(?P<{name}>{'|'.join(alts)})" for name, alts in kept.items()), flags
+        )
+    return full, by_char
+
+
 class TriggeredPattern:
     """A regex tried only where one of its trigger stems starts: a cheap finditer.
 
     With `word_start` (the default) a stem counts only at the start of a word, for patterns whose
-    every branch begins with \\b; without it, anywhere.
+    every branch begins with \\b; without it, anywhere. With `by_char` (from first_char_patterns),
+    the regex tried at a stem is the one for the stem's first (lower-cased) character.
     """
 
     def __init__(
-        self, pattern: re.Pattern[str], triggers: Iterable[str], *, word_start: bool = True
+        self,
+        pattern: re.Pattern[str],
+        triggers: Iterable[str],
+        *,
+        word_start: bool = True,
+        by_char: dict[str, re.Pattern[str]] | None = None,
     ) -> None:
         self.pattern = pattern
         self.word_start = word_start
+        self._by_char = by_char or {}
         self._automaton = ahocorasick.Automaton()
         for stem in triggers:
-            self._automaton.add_word(stem.lower(), len(stem))
+            self._automaton.add_word(stem.lower(), len(stem) - 1)
         self._automaton.make_automaton()
 
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
         """Non-overlapping matches, left to right, as pattern.finditer would find them."""
+        return iter(self.matches(text))
+
+    def matches(self, text: str, first_only: bool = False) -> list[re.Match[str]]:
+        """The matches of finditer as a list (only the first with `first_only`): the hot path."""
         lower = text.lower()
         # A case fold that changed lengths would shift offsets; odd case pairs would hide stems.
         if len(lower) != len(text) or (not text.isascii() and _ODD_CASE.search(text)):
-            yield from self.pattern.finditer(text)
-            return
-        starts = {end - n + 1 for end, n in self._automaton.iter(lower)}
+            if first_only:
+                m = self.pattern.search(text)
+                return [m] if m else []
+            return list(self.pattern.finditer(text))
+        found: list[re.Match[str]] = []
+        starts = {end - n for end, n in self._automaton.iter(lower)}
         if not starts:
-            return
-        match = self.pattern.match
+            return found
+        pattern = self.pattern
+        by_char = self._by_char
         word_start = self.word_start
         free = 0
-        for start in sorted(starts):
+        for start in sorted(starts) if len(starts) > 1 else starts:
             if start < free or (word_start and start and lower[start - 1].isalnum()):
                 continue
-            m = match(text, start)
+            m = by_char.get(lower[start], pattern).match(text, start)
             if m:
+                found.append(m)
+                if first_only:
+                    break
                 free = m.end()
-                yield m
+        return found
 
     def search(self, text: str) -> re.Match[str] | None:
         """The first match, as pattern.search would find it."""
-        return next(self.finditer(text), None)
+        found = self.matches(text, first_only=True)
+        return found[0] if found else None

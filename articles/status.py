@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
+from typing import NamedTuple
 
-from articles.names import TriggeredPattern
+from articles.names import TriggeredPattern, first_char_patterns
 
 ADVANCE = "advance"
 FIGHTING = "fighting"
@@ -29,46 +29,116 @@ _TAKE_VERBS = (
 # One alternation, tried left to right at each position: intent phrases come first so that they
 # swallow the verb they govern ("aims to liberate" never reaches the retaken rule), compound
 # advances come before their parts ("began the offensive to liberate" is an advance).
-_CUES = re.compile(
-    rf"(?P<intent>\b(?:aims?|aiming|aimed|plans?|planning|planned|seeks?|seeking|sought|trying|"
-    rf"tries|tried|attempt\w*|fail\w*|intends?|intending|prepar\w*|expected|hopes?|hoping|"
-    rf"vows?|vowed|wants?|bid|ready|poised|set|push|pushing|efforts?|bids?|battle|campaign|"
-    rf"offensive|operations?|drive|order\w*)\s+(?:\w+\s+){{0,2}}?to\s+(?:\w+\s+)?{_TAKE_VERBS}\w*"
-    rf"|\bbefore\s+(?:\w+\s+){{0,2}}?(?:reach|enter|retake|liberat)\w*)"
-    rf"|(?P<isis_held>\bunder\s+(?:the\s+)?(?:full\s+|total\s+)?(?:{_ISIS}['’]?s?\s+)?"
-    rf"(?:control|grip|rule|occupation|siege|hold)\b"
-    rf"|\b(?:controlled|held|occupied|seized|captured|overrun)\s+by\s+{_ISIS}"
-    rf"|\b(?:ISIS|ISIL|(?-i:IS)|Daesh|militant|jihadist)[-\s]held\b"
-    rf"|\b(?:ISIS|ISIL|(?-i:IS)|Daesh)['’]?s?\s+(?:last\s+)?(?:strongholds?|bastion|enclave)\b"
-    rf"|\blast\s+(?:\w+\s+)?(?:stronghold|bastion|enclave)\b)"
-    r"|(?P<advance>\b(?:began|begun|begin|begins|launched|launch|launches|started|start|starts|"
-    r"kicked\s+off)\s+(?:\w+\s+){0,3}?(?:offensive|operations?|assault|attack|push|battle|"
-    r"campaign|drive)\b(?:\s+to\s+\w+)?"
-    r"|\b(?:entered|enters|entering|enter)\b|\bstorm(?:ed|ing|s)?\b"
-    r"|\b(?:pushed|pushing|pushes|push|moved|moving|broke|breaking|edged|advanced|advancing)"
-    r"\s+(?:\w+\s+)?(?:into|through)\b"
-    r"|\bopened\s+(?:\w+\s+)?way\s+into\b|\bmade\s+(?:\w+\s+)?way\s+into\b|\bbreach\w*"
-    r"|\badvanc(?:e|ed|es|ing)\b|\breach(?:ed|ing)?\b|\bpenetrat\w*|\bclosing\s+in\b"
-    r"|\bencircl\w*|\bsurround(?:ed|ing)\b|\bapproach(?:ed|ing)\b)"
-    r"|(?P<retaken>\b(?:took|taken|take|takes|taking|gained|regained|"
-    r"seized|assumed|established|imposed)\s+(?:\w+[-\s]+){0,3}?control\b"
-    r"|\b(?:full|total|complete)\s+control\b"
-    r"|\brecaptur\w*|\bretak(?:e|en|es|ing)\b|\bretook\b|\bliberat(?:e|ed|es|ion)\b"
-    r"|\bcleared\b|\bfreed\b|\bcaptur(?:e|ed|es)\b|\bseized?\b|\bregain(?:ed)?\b|\bsecured\b"
-    r"|\b(?:raised|raising|hoisted|hoisting)\s+(?:the\s+)?(?:\w+\s+)?flags?\b"
-    r"|\bfell\s+to\s+(?:the\s+)?(?:Iraqi|government|security|army|federal|Kurdish|Peshmerga)\b"
-    r"|\b(?:pushed|drove|driven|drive|driving|expelled|kicked|ousted|flushed|chased)\s+"
-    r"(?:[\w-]+\s+){0,3}?out\s+of\b)"
-    r"|(?P<clearing>\bclear(?:ing|s)?\b(?!\s+(?:that|to|of|whether|how|in)\b)|\bcleans\w*"
-    r"|\bcomb(?:ing|ed|s)?\b|\bmop\w*[-\s]up\b|\bmopping\b|\bsweep(?:s|ing)?\b"
-    r"|\bsearch(?:ed|es|ing)?\b|\bsecuring\b|\bdefus\w*)"
-    r"|(?P<fighting>\bclash\w*|\bfighting\b|\bfought\b|\bfights?\b|\bbattl(?:e|es|ed|ing)\b"
-    r"|\b(?:counter[-\s]?)?attack\w*|\bshell(?:ed|ing|s)\b|\bambush\w*|\bfirefights?\b"
-    r"|\bskirmish\w*|\bresistance\b|\bengaged\b|\bcombat\b|\bgunfights?\b|\bmortars?\b"
-    r"|\bsnipers?\b|\bsuicide\s+(?:car\s+)?bomb\w*|\bcar\s+bombs?\b|\bVBIEDs?\b"
-    r"|\bair\s*strikes?\b|\bbombard\w*|\bcounter-?offensive\b)",
-    re.IGNORECASE,
-)
+_CUE_RULES = [
+    (
+        "intent",
+        [
+            rf"\b(?:aims?|aiming|aimed|plans?|planning|planned|seeks?|seeking|sought|trying|"
+            rf"tries|tried|attempt\w*|fail\w*|intends?|intending|prepar\w*|expected|hopes?|hoping|"
+            rf"vows?|vowed|wants?|bid|ready|poised|set|push|pushing|efforts?|bids?|battle|campaign|"
+            rf"offensive|operations?|drive|order\w*)\s+(?:\w+\s+){{0,2}}?to\s+(?:\w+\s+)?"
+            rf"{_TAKE_VERBS}\w*",
+            r"\bbefore\s+(?:\w+\s+){0,2}?(?:reach|enter|retake|liberat)\w*",
+        ],
+    ),
+    (
+        "isis_held",
+        [
+            rf"\bunder\s+(?:the\s+)?(?:full\s+|total\s+)?(?:{_ISIS}['’]?s?\s+)?"
+            rf"(?:control|grip|rule|occupation|siege|hold)\b",
+            rf"\b(?:controlled|held|occupied|seized|captured|overrun)\s+by\s+{_ISIS}",
+            r"\b(?:ISIS|ISIL|(?-i:IS)|Daesh|militant|jihadist)[-\s]held\b",
+            r"\b(?:ISIS|ISIL|(?-i:IS)|Daesh)['’]?s?\s+(?:last\s+)?(?:strongholds?|bastion|enclave)\b",
+            r"\blast\s+(?:\w+\s+)?(?:stronghold|bastion|enclave)\b",
+        ],
+    ),
+    (
+        "advance",
+        [
+            r"\b(?:began|begun|begin|begins|launched|launch|launches|started|start|starts|"
+            r"kicked\s+off)\s+(?:\w+\s+){0,3}?(?:offensive|operations?|assault|attack|push|battle|"
+            r"campaign|drive)\b(?:\s+to\s+\w+)?",
+            r"\b(?:entered|enters|entering|enter)\b",
+            r"\bstorm(?:ed|ing|s)?\b",
+            r"\b(?:pushed|pushing|pushes|push|moved|moving|broke|breaking|edged|advanced|advancing)"
+            r"\s+(?:\w+\s+)?(?:into|through)\b",
+            r"\bopened\s+(?:\w+\s+)?way\s+into\b",
+            r"\bmade\s+(?:\w+\s+)?way\s+into\b",
+            r"\bbreach\w*",
+            r"\badvanc(?:e|ed|es|ing)\b",
+            r"\breach(?:ed|ing)?\b",
+            r"\bpenetrat\w*",
+            r"\bclosing\s+in\b",
+            r"\bencircl\w*",
+            r"\bsurround(?:ed|ing)\b",
+            r"\bapproach(?:ed|ing)\b",
+        ],
+    ),
+    (
+        "retaken",
+        [
+            r"\b(?:took|taken|take|takes|taking|gained|regained|"
+            r"seized|assumed|established|imposed)\s+(?:\w+[-\s]+){0,3}?control\b",
+            r"\b(?:full|total|complete)\s+control\b",
+            r"\brecaptur\w*",
+            r"\bretak(?:e|en|es|ing)\b",
+            r"\bretook\b",
+            r"\bliberat(?:e|ed|es|ion)\b",
+            r"\bcleared\b",
+            r"\bfreed\b",
+            r"\bcaptur(?:e|ed|es)\b",
+            r"\bseized?\b",
+            r"\bregain(?:ed)?\b",
+            r"\bsecured\b",
+            r"\b(?:raised|raising|hoisted|hoisting)\s+(?:the\s+)?(?:\w+\s+)?flags?\b",
+            r"\bfell\s+to\s+(?:the\s+)?(?:Iraqi|government|security|army|federal|Kurdish|Peshmerga)\b",
+            r"\b(?:pushed|drove|driven|drive|driving|expelled|kicked|ousted|flushed|chased)\s+"
+            r"(?:[\w-]+\s+){0,3}?out\s+of\b",
+        ],
+    ),
+    (
+        "clearing",
+        [
+            r"\bclear(?:ing|s)?\b(?!\s+(?:that|to|of|whether|how|in)\b)",
+            r"\bcleans\w*",
+            r"\bcomb(?:ing|ed|s)?\b",
+            r"\bmop\w*[-\s]up\b",
+            r"\bmopping\b",
+            r"\bsweep(?:s|ing)?\b",
+            r"\bsearch(?:ed|es|ing)?\b",
+            r"\bsecuring\b",
+            r"\bdefus\w*",
+        ],
+    ),
+    (
+        "fighting",
+        [
+            r"\bclash\w*",
+            r"\bfighting\b",
+            r"\bfought\b",
+            r"\bfights?\b",
+            r"\bbattl(?:e|es|ed|ing)\b",
+            r"\b(?:counter[-\s]?)?attack\w*",
+            r"\bshell(?:ed|ing|s)\b",
+            r"\bambush\w*",
+            r"\bfirefights?\b",
+            r"\bskirmish\w*",
+            r"\bresistance\b",
+            r"\bengaged\b",
+            r"\bcombat\b",
+            r"\bgunfights?\b",
+            r"\bmortars?\b",
+            r"\bsnipers?\b",
+            r"\bsuicide\s+(?:car\s+)?bomb\w*",
+            r"\bcar\s+bombs?\b",
+            r"\bVBIEDs?\b",
+            r"\bair\s*strikes?\b",
+            r"\bbombard\w*",
+            r"\bcounter-?offensive\b",
+        ],
+    ),
+]
+_CUES, _CUES_BY_CHAR = first_char_patterns(_CUE_RULES, re.IGNORECASE)
 _TRIGGERS = (
     "aim plan seek sought try tri attempt fail intend prepar expected hope hoping vow want bid "
     "ready poised set push effort battl campaign offensive operation drive order before under "
@@ -81,7 +151,7 @@ _TRIGGERS = (
     "mop sweep search defus clash fight fought counter attack shell ambush firefight skirmish "
     "resistance engaged combat gunfight mortar sniper suicide car vbied air bombard"
 ).split()
-_FIND = TriggeredPattern(_CUES, _TRIGGERS)
+_FIND = TriggeredPattern(_CUES, _TRIGGERS, by_char=_CUES_BY_CHAR)
 # A word shortly before a cue that turns it into an intent, a future or a denial.
 _GUARD_WORDS = frozenset(
     "will would could may might shall aim aims aiming plan plans planning seek seeks seeking "
@@ -95,9 +165,12 @@ _WORD_EDGES = "\"'“”‘’,.;:()[]"
 def _guarded(before: str) -> bool:
     for word in before.lower().split()[-4:]:
         word = word.strip(_WORD_EDGES)
-        if word in _GUARD_WORDS or word.endswith(("n't", "n’t")):
+        if word in _GUARD_WORDS or word.endswith(_DENIALS):
             return True
     return False
+
+
+_DENIALS = ("n't", "n’t")
 
 
 # "to liberate" is an aim unless the forces were able to, managed to or continued to.
@@ -120,8 +193,7 @@ _STATUSES = frozenset((ADVANCE, FIGHTING, CLEARING, RETAKEN, ISIS_HELD))
 _AIMABLE = frozenset((RETAKEN, CLEARING, ADVANCE))
 
 
-@dataclass(frozen=True, slots=True)
-class Cue:
+class Cue(NamedTuple):
     """A status cue in a sentence."""
 
     start: int
@@ -141,17 +213,17 @@ def _after_to(before: str) -> bool:
 def find_cues(sentence: str) -> list[Cue]:
     """Status cues in `sentence`, without those an intent, future or negation governs."""
     cues: list[Cue] = []
-    for m in _FIND.finditer(sentence):
+    for m in _FIND.matches(sentence):
         status = m.lastgroup
         if status not in _STATUSES:
             continue
-        start = m.start()
+        start, end = m.span()
         before = sentence[max(0, start - 60) : start]
         if _guarded(before):
             continue
         if status in _AIMABLE and _after_to(before) and not _DONE_INFINITIVE.search(before):
             continue
-        cues.append(Cue(start, m.end(), status))
+        cues.append(Cue(start, end, status))
     return cues
 
 
@@ -175,6 +247,8 @@ def status_for(sentence: str, cues: list[Cue], breaks: list[int], start: int, en
     """The status the sentence gives the place at start..end: its nearest cue, same clause first."""
     if not cues or is_reference_point(sentence, start):
         return MENTIONED
+    if len(cues) == 1:
+        return cues[0].status
 
     def clause(pos: int) -> int:
         return bisect_right(breaks, pos)

@@ -254,6 +254,23 @@ def test_related_headlines_need_their_own_cues():
     assert found[0].section == "related" and found[0].start == 25
 
 
+def test_a_repeated_related_headline_gives_its_own_equal_mentions():
+    headline = "ISIS Attacks Police near Najaf"
+    found = parse("Nothing here.", related=[headline, "Other news", headline])
+    first, again = found
+    assert (again.place_key, again.start, again.sentence) == ("najaf", 25, headline)
+    assert again is not first
+    assert first.is_primary and not again.is_primary
+
+
+def test_a_sentence_the_body_repeats_gets_the_same_status_and_date_each_time():
+    line = "Troops recaptured the Zahour district on Sunday (January 1)."
+    found = parse(f"{line}\n\nOther news.\n\n{line}", day=dt.date(2017, 1, 3))
+    zahour = [m for m in found if m.place_key == "zahour"]
+    assert [(m.status, m.event_date) for m in zahour] == [("retaken", dt.date(2017, 1, 1))] * 2
+    assert zahour[0].start != zahour[1].start
+
+
 def test_an_empty_gazetteer_finds_nothing_but_unresolved_names():
     empty = Matcher([])
     found = geoparse("T", "Troops entered the Zuhur neighbourhood.", [], FRIDAY, empty)

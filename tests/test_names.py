@@ -8,7 +8,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from articles.names import TriggeredPattern, normalise, split_words
+from articles.names import (
+    TriggeredPattern,
+    first_char_patterns,
+    normalise,
+    split_parts,
+    split_words,
+)
+from articles.status import _CUES, _CUES_BY_CHAR, _FIND, _TRIGGERS
+
+WHOLE_CUES = TriggeredPattern(_CUES, _TRIGGERS)
 
 
 @pytest.mark.parametrize(
@@ -63,3 +72,48 @@ def test_triggered_pattern_finds_what_finditer_finds(text):
     pattern = re.compile(r"\b(?:ab\s+cd|ab|cd-?c)", re.IGNORECASE)
     fast = TriggeredPattern(pattern, ["ab", "cd"])
     assert [m.span() for m in fast.finditer(text)] == [m.span() for m in pattern.finditer(text)]
+
+
+@given(st.text(alphabet="ab cd-,.", max_size=60))
+def test_first_char_patterns_find_what_the_whole_alternation_finds(text):
+    groups = [("one", [r"\bab\s+cd", r"\bcd-?c"]), ("two", [r"\b(?:ab|cd)", r"\b[Cc]+"])]
+    full, by_char = first_char_patterns(groups, re.IGNORECASE)
+    assert sorted(by_char) == ["a", "c"]
+    assert r"ab\s+cd" not in by_char["c"].pattern
+    fast = TriggeredPattern(full, ["ab", "cd", "c"], by_char=by_char)
+    expected = [(m.span(), m.lastgroup) for m in full.finditer(text)]
+    assert [(m.span(), m.lastgroup) for m in fast.finditer(text)] == expected
+
+
+def test_an_alternative_that_may_start_anywhere_is_kept_for_every_character():
+    full, by_char = first_char_patterns([("g", [r"\bx", r"\w+y"])], 0)
+    assert by_char["x"].pattern == full.pattern
+
+
+CUE_WORDS = (
+    "ISIS IS is held under the control Iraqi forces retook aim to liberate clearing in clashes "
+    "last stronghold car bomb , . - 's air strikes"
+).split()
+
+
+@given(st.lists(st.sampled_from(CUE_WORDS), max_size=14))
+def test_cue_rules_tried_by_first_character_match_as_the_whole_rules_do(words):
+    sentence = " ".join(words)
+    lower = sentence.lower()
+    for start in range(len(sentence)):
+        key = lower[start]
+        if key in _CUES_BY_CHAR:
+            fast, full = _CUES_BY_CHAR[key].match(sentence, start), _CUES.match(sentence, start)
+            assert (fast and fast.span(), fast and fast.lastgroup) == (
+                full and full.span(),
+                full and full.lastgroup,
+            )
+    found = [(m.span(), m.lastgroup) for m in _FIND.matches(sentence)]
+    assert found == [(m.span(), m.lastgroup) for m in WHOLE_CUES.finditer(sentence)]
+
+
+@given(st.text(max_size=80))
+def test_split_parts_alternate_separators_and_words(text):
+    parts = split_parts(text)
+    assert "".join(parts) == text
+    assert parts[1::2] == split_words(text)[0]
