@@ -20,30 +20,30 @@ def insert_rows(model: type[models.Model], rows: list[dict]) -> None:
         return
     connection = connections[router.db_for_write(model)]
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    attnames = [f.attname for f in fields]
     now = timezone.now()
-    plain: list[tuple[int, str, object]] = []  # (position, attname, default)
-    fixed: dict[int, object] = {}  # position -> value for every row (auto_now, auto_now_add)
+    defaults: dict[str, object] = {}  # what a row that leaves a field out gets
+    per_row: list[models.Field] = []  # fields whose default is a callable, called per row
+    fixed: dict[str, object] = {}  # auto_now(_add): the same for every row
     dated: list[tuple[int, models.Field, dict]] = []  # columns whose values need adapting
     for i, f in enumerate(fields):
         is_date = f.get_internal_type() in _DATE_TYPES
         if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
-            fixed[i] = f.get_db_prep_save(now, connection) if is_date else now
+            fixed[f.attname] = f.get_db_prep_save(now, connection) if is_date else now
             continue
-        default = f.get_default() if not callable(f.default) else _PER_ROW
-        plain.append((i, f.attname, default))
+        if callable(f.default):
+            per_row.append(f)
+        else:
+            defaults[f.attname] = f.get_default()
         if is_date:
             dated.append((i, f, {}))
-    width = len(fields)
     params = []
     for row in rows:
-        values: list[object] = [None] * width
-        for i, attname, default in plain:
-            if attname in row:
-                values[i] = row[attname]
-            else:
-                values[i] = fields[i].get_default() if default is _PER_ROW else default
-        for i, value in fixed.items():
-            values[i] = value
+        merged = {**defaults, **row, **fixed}
+        for f in per_row:
+            if f.attname not in row:
+                merged[f.attname] = f.get_default()
+        values = [merged[a] for a in attnames]
         for i, f, adapted in dated:
             value = values[i]
             if value not in adapted:
@@ -59,6 +59,3 @@ def insert_rows(model: type[models.Model], rows: list[dict]) -> None:
     )
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
-
-
-_PER_ROW = object()  # a callable default: called for each row that leaves the field out

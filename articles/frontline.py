@@ -118,31 +118,59 @@ def place_status(claims: Iterable[Claim], day: dt.date) -> PlaceStatus:
     )
 
 
+class Walk:
+    """The forward walk of `status_timeline`, one claim day at a time; resumable from a copy.
+
+    Its state after a day is all the walk needs to go on from the next one, so an import that
+    adds claims to the last few days can copy the state from before them and walk only those.
+    """
+
+    __slots__ = ("current", "since", "reports", "sources")
+
+    def __init__(self) -> None:
+        self.current: str = NONE
+        self.since: dt.date | None = None
+        self.reports: set[Hashable] = set()
+        self.sources: set[Hashable] = set()
+
+    def copy(self) -> Walk:
+        other = Walk()
+        other.current, other.since = self.current, self.since
+        other.reports, other.sources = set(self.reports), set(self.sources)
+        return other
+
+    def step(self, day: dt.date, day_claims: list[Claim]) -> PlaceStatus:
+        """Take in one day's claims (one per report: see `claims_by_day`); the status from then."""
+        winner = max(day_claims, key=lambda c: ADVANCEMENT[c.status])
+        if category(winner.status) != self.current:
+            self.current, self.since = category(winner.status), day
+            self.reports, self.sources = set(), set()
+        for claim in day_claims:
+            if category(claim.status) == self.current:
+                self.reports.add(claim.report)
+                self.sources.add(claim.source)
+        return PlaceStatus(
+            self.current, winner.status, self.since, day, len(self.reports), len(self.sources)
+        )
+
+
+def claims_by_day(claims: Iterable[Claim]) -> dict[dt.date, list[Claim]]:
+    """The claims that count, one per report and day, grouped by day."""
+    by_day: dict[dt.date, list[Claim]] = defaultdict(list)
+    for claim in _report_claims(c for c in claims if c.status in ADVANCEMENT):
+        by_day[claim.day].append(claim)
+    return by_day
+
+
 def status_timeline(claims: Iterable[Claim]) -> list[tuple[dt.date, PlaceStatus]]:
     """Each day a place's status may change, with its status from that day on.
 
     The same rule as `place_status`, walked forward once: `place_status(claims, D)` equals the
     entry of the latest day on or before D (and NO_REPORT before the first).
     """
-    by_day: dict[dt.date, list[Claim]] = defaultdict(list)
-    for claim in _report_claims(c for c in claims if c.status in ADVANCEMENT):
-        by_day[claim.day].append(claim)
-    timeline: list[tuple[dt.date, PlaceStatus]] = []
-    current, since = NONE, None
-    reports: set[Hashable] = set()
-    sources: set[Hashable] = set()
-    for day in sorted(by_day):
-        day_claims = by_day[day]
-        winner = max(day_claims, key=lambda c: ADVANCEMENT[c.status])
-        if category(winner.status) != current:
-            current, since, reports, sources = category(winner.status), day, set(), set()
-        for claim in day_claims:
-            if category(claim.status) == current:
-                reports.add(claim.report)
-                sources.add(claim.source)
-        status = PlaceStatus(current, winner.status, since, day, len(reports), len(sources))
-        timeline.append((day, status))
-    return timeline
+    by_day = claims_by_day(claims)
+    walk = Walk()
+    return [(day, walk.step(day, by_day[day])) for day in sorted(by_day)]
 
 
 def statuses_as_of(claims: Iterable[Claim], day: dt.date) -> dict[Hashable, PlaceStatus]:

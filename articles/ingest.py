@@ -193,7 +193,10 @@ def ingest_paths(
     results = prepare.prepared(
         jobs, source_timezone=zone, matcher=matcher, workers=prepare.worker_count()
     )
-    with tqdm(unit=" files", disable=not progress, file=sys.stderr, mininterval=0.5) as bar:
+    with (
+        tqdm(unit=" files", disable=not progress, file=sys.stderr, mininterval=0.5) as bar,
+        timeline.import_session(),
+    ):
         for outcomes in _batches(results):
             # Only now, after the commit, is a report said to be imported, and geocoded: no
             # network call ever holds the database's write lock.

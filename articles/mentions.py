@@ -73,12 +73,13 @@ def store_new_mentions(found: list[tuple[Article, list[FoundMention]]]) -> int:
     rows = [row for article, mentions in found for row in _mention_rows(article, mentions)]
     insert_rows(Mention, rows)
     claim_days: dict[int, dt.date] = {}
+    mentioned, related = Status.MENTIONED.value, Mention.Section.RELATED.value
     for row in rows:
         place, day = row["place_id"], row["event_date"]
         if (
             place is not None
-            and row["status"] != Status.MENTIONED
-            and row["section"] != Mention.Section.RELATED
+            and row["status"] != mentioned
+            and row["section"] != related
             and (place not in claim_days or day < claim_days[place])
         ):
             claim_days[place] = day
@@ -93,9 +94,10 @@ def _mention_rows(
     editor_primary: frozenset[int] | set[int] = frozenset(),
 ) -> list[dict]:
     ids = place_ids()
+    article_id, auto = article.pk, Mention.DecidedBy.AUTO.value
     rows = []
     for m in found:
-        if _spot(m.section, m.start, m.sentence) in taken:
+        if taken and _spot(m.section, m.start, m.sentence) in taken:
             continue
         place_id = ids.get(m.place_key) if m.place_key else None
         parent_id = ids.get(m.parent_key) if place_id is None and m.parent_key else None
@@ -103,7 +105,7 @@ def _mention_rows(
             continue  # the place left the gazetteer since the matcher was built
         rows.append(
             {
-                "article_id": article.pk,
+                "article_id": article_id,
                 "place_id": place_id,
                 "parent_place_id": parent_id,
                 "surface": m.surface[:300],
@@ -117,7 +119,7 @@ def _mention_rows(
                 "date_precision": m.date_precision,
                 "confidence": m.confidence,
                 "is_primary": m.is_primary and (place_id is None or place_id not in editor_primary),
-                "decided_by": Mention.DecidedBy.AUTO.value,
+                "decided_by": auto,
             }
         )
     return rows

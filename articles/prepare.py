@@ -12,6 +12,8 @@ from __future__ import annotations
 import datetime as dt
 import multiprocessing
 import os
+import threading
+import time
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -21,6 +23,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.db import connections
 
 from articles.geoparse import FoundMention, Matcher, geoparse
 from articles.parsing import (
@@ -136,6 +139,17 @@ def _run_chunk(jobs: list[Job], source_timezone: str) -> list[Prepared | Refused
     return [run_job(job, source_timezone, _worker_matcher) for job in jobs]
 
 
+def _watch_parent(parent: int) -> None:
+    """In a worker: exit when the importing process is gone (killed), rather than linger."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="newsmap-parent-watch", daemon=True).start()
+
+
 def worker_count() -> int:
     """NEWSMAP_IMPORT_WORKERS, or one per core beyond the importing process's own (at least 1).
 
@@ -169,7 +183,16 @@ def _in_workers(
 ) -> Iterator[Prepared | Refused]:
     global _worker_matcher
     _worker_matcher = matcher
-    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+    # Workers never touch the database; outside a transaction, close the connections so they
+    # do not even inherit the sockets (reopened on the next query).
+    if not any(conn.in_atomic_block for conn in connections.all(initialized_only=True)):
+        connections.close_all()
+    pool = ProcessPoolExecutor(
+        workers,
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=_watch_parent,
+        initargs=(os.getpid(),),
+    )
     try:
         window: deque[Future] = deque()
         chunks = _chunks(_chain(head, rest))

@@ -13,17 +13,72 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from contextvars import ContextVar
+from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 
 from articles import frontline
 from articles.bulk import insert_rows
-from articles.models import DataVersion, Mention, PlaceStatusPeriod, Status
+from articles.models import Article, DataVersion, Mention, PlaceStatusPeriod, Status
 
 FOREVER = dt.date.max
 _pending: ContextVar[dict | None] = ContextVar("timeline_pending", default=None)
+_session: ContextVar[_Session | None] = ContextVar("timeline_session", default=None)
+# Claim days an import re-walks from a remembered state; older new claims read the whole run.
+WINDOW_DAYS = 5
+# Places an import remembers the walk state of (each holds its run's report and source keys).
+MAX_REMEMBERED = 5_000
+
+
+@dataclass
+class _Resume:
+    """Where a place's walk can resume: the state after its last claim day before `window`."""
+
+    window: dt.date
+    walk: frontline.Walk
+
+
+@dataclass
+class _Session:
+    """What one import remembers between its batches, valid while the data version is its own."""
+
+    version: int | None = None
+    places: dict[int, _Resume] = field(default_factory=dict)
+
+    def remember(self, place: int, by_day: dict[dt.date, list[frontline.Claim]]) -> None:
+        """Remember a place's walk from the claims of its whole current run."""
+        days = sorted(by_day)
+        if not days:
+            self.places.pop(place, None)
+            return
+        window = days[-WINDOW_DAYS] if len(days) > WINDOW_DAYS else days[0]
+        walk = frontline.Walk()
+        for day in days:
+            if day >= window:
+                break
+            walk.step(day, by_day[day])
+        self.places.pop(place, None)
+        self.places[place] = _Resume(window, walk)
+        while len(self.places) > MAX_REMEMBERED:
+            del self.places[next(iter(self.places))]
+
+
+@contextlib.contextmanager
+def import_session() -> Iterator[None]:
+    """Let the deferred rebuilds of one import go on from where its previous batch left off.
+
+    Within it, a place whose new claims fall in its last WINDOW_DAYS claim days is re-walked from
+    the remembered state instead of from the start of its status run: an import in date order
+    then costs the same per batch however long the runs grow. Anything else that moves the data
+    version between two batches (an editor's change) makes the import forget what it holds.
+    """
+    token = _session.set(_Session())
+    try:
+        yield
+    finally:
+        _session.reset(token)
 
 
 def source_key(source: str, article_id: int) -> str:
@@ -87,13 +142,21 @@ def deferred() -> Iterator[None]:
         return  # most requests write nothing: no transaction, no write lock
     # Atomic, so readers never see a place between losing its periods and getting new ones.
     with transaction.atomic():
+        session = _session.get()
+        if session is not None and _locked_version() != session.version:
+            session.places.clear()  # someone else wrote since this import's last batch
         full = pending["places"]
         if full:
             _rebuild(full)
+            if session is not None:
+                for pk in full:
+                    session.places.pop(pk, None)
         claim_days = {pk: day for pk, day in pending["from"].items() if pk not in full}
         _apply_added(claim_days, pending["named"] - full)
         if pending["bump"]:
             _bump_now()
+        if session is not None:
+            session.version = _locked_version()
 
 
 def rebuild_all() -> None:
@@ -110,12 +173,27 @@ def current_version() -> str:
     return f"{row[0]}-{row[1].timestamp():.6f}" if row else "0"
 
 
+def _locked_version() -> int | None:
+    """The data version, its row locked to the end of the transaction where the database can."""
+    return (
+        DataVersion.objects.select_for_update()
+        .filter(pk=1)
+        .values_list("version", flat=True)
+        .first()
+    )
+
+
 def _bump_now() -> None:
     if not DataVersion.objects.filter(pk=1).update(version=F("version") + 1):
         DataVersion.objects.get_or_create(pk=1, defaults={"version": 1})
 
 
 def _apply_added(claim_days: dict[int, dt.date], named: set[int]) -> None:
+    session = _session.get()
+    if session is not None and claim_days:
+        resumed = _resume(session, claim_days)
+        claim_days = {pk: day for pk, day in claim_days.items() if pk not in resumed}
+        named = named - resumed
     if claim_days:
         _rebuild_from(claim_days)
     unseen = sorted(named - set(claim_days))
@@ -137,14 +215,17 @@ def _rebuild_from(claim_days: dict[int, dt.date]) -> None:
     """Recompute each place's periods from the start of the status run its new claims fall in."""
     for chunk in _chunks(sorted(claim_days)):
         starts: dict[int, dt.date] = {}
+        before = {pk: claim_days[pk] - dt.timedelta(days=1) for pk in chunk}
+        # Only periods that can hold some place's day before its new claims: not its whole past.
         periods = (
-            PlaceStatusPeriod.objects.filter(place_id__in=chunk)
+            PlaceStatusPeriod.objects.filter(
+                place_id__in=chunk, start__lte=max(before.values()), end__gt=min(before.values())
+            )
             .exclude(status=frontline.NONE)
             .values_list("place_id", "start", "end", "since")
         )
         for place, start, end, since in periods:
-            day_before = claim_days[place] - dt.timedelta(days=1)
-            if start <= day_before < end:
+            if start <= before[place] < end:
                 starts[place] = since
         # A place whose new claims come before its first status has nothing earlier to keep.
         full = [pk for pk in chunk if pk not in starts]
@@ -152,12 +233,8 @@ def _rebuild_from(claim_days: dict[int, dt.date]) -> None:
             _rebuild_chunk(full)
         if not starts:
             continue
-        # One range query for the chunk; each place keeps only what lies in its own run.
         earliest = min(starts.values())
-        claims = _claims(
-            Mention.objects.filter(place_id__in=list(starts), event_date__gte=earliest),
-            since=starts,
-        )
+        claims = _claims(list(starts), since=starts)
         doomed = [
             pk
             for pk, place, start in PlaceStatusPeriod.objects.filter(
@@ -171,30 +248,63 @@ def _rebuild_from(claim_days: dict[int, dt.date]) -> None:
             [
                 period
                 for pk in sorted(starts)
-                for period in _periods(pk, frontline.status_timeline(claims[pk]), first=False)
+                for period in _periods(pk, _timeline(pk, claims[pk]), first=False)
             ],
         )
 
 
-def _claims(mentions, since: dict[int, dt.date] | None = None) -> dict[int, list[frontline.Claim]]:
-    """The status claims among `mentions`, by place; with `since`, only those from that day on."""
-    rows = (
-        mentions.filter(rejected=False)
-        .exclude(status=Status.MENTIONED)
+def _claims(
+    places: Iterable[int], since: dict[int, dt.date] | None = None
+) -> dict[int, list[frontline.Claim]]:
+    """The status claims about these places, by place; with `since`, each from its own day on.
+
+    Plain SQL: at an import's pace the ORM's query building and per-value conversion cost more
+    than the database. Places are grouped by their day, so a place whose run began long ago
+    does not make the query read every other place's past too.
+    """
+    mention, article = Mention._meta.db_table, Article._meta.db_table
+    ranges, params = [], []
+    if since is None:
+        ids = list(places)
+        ranges.append(f"m.place_id IN ({', '.join(['%s'] * len(ids))})")
+        params.extend(ids)
+    else:
+        by_day: dict[dt.date, list[int]] = defaultdict(list)
+        for place in places:
+            by_day[since[place]].append(place)
+        for day, ids in by_day.items():
+            marks = ", ".join(["%s"] * len(ids))
+            ranges.append(f"(m.place_id IN ({marks}) AND m.event_date >= %s)")
+            params.extend([*ids, _date_param(day)])
+    if not ranges:
+        return defaultdict(list)
+    # Only the models' own table names go into the text; every value is a parameter.
+    sql = (
+        "SELECT m.place_id, m.article_id, a.source, m.event_date, m.status, m.is_primary "  # noqa: S608  # nosec B608
+        f"FROM {mention} m JOIN {article} a ON a.id = m.article_id "
         # A related headline is another report's title, dated by this one: not a claim.
-        .exclude(section=Mention.Section.RELATED)
-        .order_by()
-        .values_list(
-            "place_id", "article_id", "article__source", "event_date", "status", "is_primary"
-        )
+        # NOT m.rejected, not "= false": SQLite would then walk the whole (rejected, day) index
+        # instead of each place's (place, day) range.
+        "WHERE NOT m.rejected AND m.status <> %s AND m.section <> %s "
+        f"AND ({' OR '.join(ranges)})"
     )
+    params = [Status.MENTIONED.value, Mention.Section.RELATED.value, *params]
     claims: dict[int, list[frontline.Claim]] = defaultdict(list)
-    for place, article, source, day, status, primary in rows:
-        if since is None or day >= since[place]:
+    as_date = dt.date.fromisoformat
+    Claim = frontline.Claim  # noqa: N806 - a local alias in a hot loop
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for place, report, source, day, status, primary in cursor.fetchall():
+            if isinstance(day, str):  # SQLite hands dates back as text
+                day = as_date(day)
             claims[place].append(
-                frontline.Claim(place, article, source_key(source, article), day, status, primary)
+                Claim(place, report, source_key(source, report), day, status, bool(primary))
             )
     return claims
+
+
+def _date_param(day: dt.date):
+    return connection.ops.adapt_datefield_value(day)
 
 
 def _periods(
@@ -219,6 +329,71 @@ def _periods(
     ]
 
 
+def _timeline(
+    place: int, claims: list[frontline.Claim]
+) -> list[tuple[dt.date, frontline.PlaceStatus]]:
+    """status_timeline of a place's run (or whole history), remembered during an import."""
+    session = _session.get()
+    if session is None:
+        return frontline.status_timeline(claims)
+    by_day = frontline.claims_by_day(claims)
+    session.remember(place, by_day)
+    walk = frontline.Walk()
+    return [(day, walk.step(day, by_day[day])) for day in sorted(by_day)]
+
+
+def _resume(session: _Session, claim_days: dict[int, dt.date]) -> set[int]:
+    """Re-walk the places whose new claims fall in their remembered window; the places done."""
+    ready = {
+        pk: session.places[pk]
+        for pk, day in claim_days.items()
+        if pk in session.places and day >= session.places[pk].window
+    }
+    for chunk in _chunks(sorted(ready)):
+        windows = {pk: ready[pk].window for pk in chunk}
+        claims = _claims(chunk, since=windows)
+        # Periods from each place's first new claim on are replaced; the one before it ends
+        # where the new ones begin.
+        low = min(claim_days[pk] for pk in chunk)
+        doomed, ends, rows, new_ends = [], {}, [], []
+        existing = PlaceStatusPeriod.objects.filter(place_id__in=chunk, end__gte=low).values_list(
+            "pk", "place_id", "start", "end"
+        )
+        for period, place, start, end in existing:
+            if start >= claim_days[place]:
+                doomed.append(period)
+            elif end >= claim_days[place]:
+                ends[place] = period
+        for pk in chunk:
+            by_day = frontline.claims_by_day(claims[pk])
+            days = sorted(by_day)
+            walk = ready[pk].walk.copy()
+            steps = [(day, walk.step(day, by_day[day])) for day in days]
+            fresh = [(day, status) for day, status in steps if day >= claim_days[pk]]
+            rows.extend(_periods(pk, fresh, first=False))
+            if pk in ends:
+                new_ends.append((_date_param(fresh[0][0] if fresh else FOREVER), ends[pk]))
+            if len(days) > WINDOW_DAYS:
+                # Slide the window: walk the remembered state on past the days that leave it.
+                window = days[-WINDOW_DAYS]
+                state = ready[pk].walk.copy()
+                for day in days:
+                    if day >= window:
+                        break
+                    state.step(day, by_day[day])
+                ready[pk] = _Resume(window, state)
+            session.places.pop(pk, None)
+            session.places[pk] = ready[pk]
+        PlaceStatusPeriod.objects.filter(pk__in=doomed).delete()
+        if new_ends:
+            table = connection.ops.quote_name(PlaceStatusPeriod._meta.db_table)
+            end = connection.ops.quote_name("end")
+            with connection.cursor() as cursor:
+                cursor.executemany(f"UPDATE {table} SET {end} = %s WHERE id = %s", new_ends)  # noqa: S608  # nosec B608
+        insert_rows(PlaceStatusPeriod, rows)
+    return set(ready)
+
+
 def _chunks(ids: list[int], size: int = 500) -> Iterator[list[int]]:
     """Lists of at most `size` ids, to keep each IN (...) under the database's parameter limit."""
     for i in range(0, len(ids), size):
@@ -237,14 +412,14 @@ def _rebuild_chunk(ids: list[int]) -> None:
         .values_list("place_id", flat=True)
         .distinct()
     )
-    claims = _claims(Mention.objects.filter(place_id__in=ids))
+    claims = _claims(ids)
     PlaceStatusPeriod.objects.filter(place_id__in=ids).delete()
     insert_rows(
         PlaceStatusPeriod,
         [
             period
             for place in sorted(named)
-            for period in _periods(place, frontline.status_timeline(claims[place]), first=True)
+            for period in _periods(place, _timeline(place, claims[place]), first=True)
         ],
     )
 

@@ -38,6 +38,23 @@ def write_reports(folder: Path, count: int) -> None:
         )
 
 
+def children(pid: int) -> list[int]:
+    """The child processes of `pid` (Linux /proc)."""
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found += [int(n) for n in (task / "children").read_text().split()]
+    return found
+
+
+def alive(pid: int) -> bool:
+    """Whether a process still runs (a zombie waiting to be reaped does not)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state not in {"Z", "X"}
+
+
 def import_command(folder: Path) -> list[str]:
     return [sys.executable, "manage.py", "import_articles", str(folder)]
 
@@ -61,10 +78,17 @@ def test_an_import_killed_halfway_then_rerun_imports_every_report_once(tmp_path)
     deadline = time.monotonic() + 60
     while Article.objects.count() < count // 10 and time.monotonic() < deadline:
         time.sleep(0.05)
+    workers = children(process.pid)
     process.send_signal(signal.SIGKILL)
     process.wait(10)
     killed_at = Article.objects.count()
     assert 0 < killed_at < count, "the kill must land halfway for this test to mean anything"
+    assert workers, "a run of this size reads and geoparses in worker processes"
+    # Orphaned workers notice and exit, rather than linger holding the database's sockets.
+    deadline = time.monotonic() + 10
+    while any(map(alive, workers)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(map(alive, workers))
 
     rerun = subprocess.run(
         import_command(tmp_path), cwd=ROOT, env=env, capture_output=True, text=True, timeout=300

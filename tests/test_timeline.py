@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import random
 
 import pytest
+from django.db import transaction
 
 from articles import frontline, timeline
 from articles.mapdata import place_statuses
@@ -185,3 +187,96 @@ def test_an_admin_action_over_many_mentions_rebuilds_their_place_once(
     rebuilds = [q for q in queries if q["sql"].startswith(period_delete)]
     assert len(rebuilds) == 1
     assert not PlaceStatusPeriod.objects.exclude(status=frontline.NONE).filter(place=zahour)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("seed", range(10))
+def test_an_import_resuming_each_place_from_its_last_days_agrees_with_a_full_rebuild(
+    zahour, seed, monkeypatch
+):
+    """An import session re-walks only each place's last claim days; the periods are the same.
+
+    Reports come mostly in date order over 60 days (long retaken runs) with back-dated claims,
+    several claims per report and place (primary or not), a second place, and editors adding
+    claims between batches.
+    """
+    monkeypatch.setattr(timeline, "WINDOW_DAYS", 3)
+    resumed: list[int] = []
+    real_resume = timeline._resume
+
+    def resume(session, claim_days):
+        done = real_resume(session, claim_days)
+        resumed.extend(done)
+        return done
+
+    monkeypatch.setattr(timeline, "_resume", resume)
+    rnd = random.Random(seed)
+    places = [zahour, make_place("Kokjeli", slug="kokjeli")]
+    fields = (
+        "place_id",
+        "start",
+        "end",
+        "status",
+        "detail",
+        "since",
+        "last_report",
+        "reports",
+        "sources",
+    )
+    day0 = dt.datetime(2016, 10, 17, 12, tzinfo=dt.UTC)
+    made = []
+    with timeline.import_session():
+        for batch in range(25):
+            with transaction.atomic(), timeline.deferred():
+                for n in range(rnd.randrange(1, 6)):
+                    when = day0 + dt.timedelta(days=min(59, batch * 2 + rnd.randrange(3)))
+                    article = make_article(
+                        f"Report {batch}-{n}", source=rnd.choice("ABC"), published_at=when
+                    )
+                    rows = []
+                    for place in rnd.sample(places, rnd.randrange(1, 3)):
+                        for k in range(rnd.randrange(1, 3)):
+                            back = rnd.choice([0, 0, 1, 2, 9]) if batch else 0
+                            rows.append(
+                                Mention(
+                                    article=article,
+                                    place=place,
+                                    surface=place.name,
+                                    normalised=place.name.lower(),
+                                    start=k,
+                                    end=k + 6,
+                                    sentence=f"{place.name}.",
+                                    status=rnd.choice([*STATUSES, *["retaken"] * 6]),
+                                    event_date=(when - dt.timedelta(days=back)).date(),
+                                    is_primary=k == 0 and rnd.random() < 0.5,
+                                )
+                            )
+                    made.extend(Mention.objects.bulk_create(rows))
+                    claims: dict[int, dt.date] = {}
+                    for m in rows:
+                        if m.status != Status.MENTIONED:
+                            held = claims.get(m.place_id)
+                            claims[m.place_id] = min(held or m.event_date, m.event_date)
+                    timeline.added(claims, [m.place_id for m in rows])
+            if batch in (8, 12, 16):
+                # Between two batches an editor adds a claim from a new source at the start of a
+                # place's current run (a save rebuilds it at once): every later count changes.
+                place = places[batch // 4 % 2]
+                run = PlaceStatusPeriod.objects.filter(place=place).order_by("start").last()
+                if run.since:
+                    least = {"contested": "advance", "retaken": "retaken"}.get(
+                        run.status, run.status
+                    )
+                    editor = make_article(
+                        f"Editor {batch}", source=f"Editor {batch}", published_at=day0
+                    )
+                    # As another process would: outside this import's session.
+                    contextvars.Context().run(
+                        make_mention, editor, place, status=least, event_date=run.since
+                    )
+    incremental = list(PlaceStatusPeriod.objects.order_by("place_id", "start").values_list(*fields))
+    timeline.rebuild_all()
+    rebuilt = list(PlaceStatusPeriod.objects.order_by("place_id", "start").values_list(*fields))
+    assert rebuilt == incremental
+    assert len(rebuilt) > 20
+    assert len(resumed) > 10, "most batches resume their places from the remembered state"
