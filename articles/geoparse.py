@@ -8,6 +8,7 @@ related headline, that headline's own text (its `sentence` is the headline, whic
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import math
 import re
@@ -354,23 +355,6 @@ def _mentions_in(
     return found
 
 
-def _copy(m: FoundMention) -> FoundMention:
-    return FoundMention(
-        m.place_key,
-        m.parent_key,
-        m.surface,
-        m.normalised,
-        m.section,
-        m.start,
-        m.end,
-        m.sentence,
-        m.status,
-        m.event_date,
-        m.date_precision,
-        m.confidence,
-    )
-
-
 def _mark_primary(mentions: list[FoundMention]) -> None:
     best: dict[tuple, tuple] = {}
     for n, m in enumerate(mentions):
@@ -415,7 +399,7 @@ def geoparse(
             seen = related[headline] = _related_mentions(matcher, headline, published, sentences)
             mentions.extend(seen)
         else:
-            mentions.extend(map(_copy, seen))
+            mentions.extend(map(copy.copy, seen))
     if mentions:
         _container_is_not_the_event(matcher, mentions)
         _mark_primary(mentions)

@@ -18,7 +18,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
-from itertools import islice
+from itertools import chain, islice
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -172,7 +172,7 @@ def prepared(
     jobs = iter(jobs)
     head = list(islice(jobs, MIN_FILES_FOR_WORKERS)) if workers > 0 else []
     if len(head) < MIN_FILES_FOR_WORKERS:
-        for job in _chain(head, jobs):
+        for job in chain(head, jobs):
             yield run_job(job, source_timezone, matcher)
         return
     yield from _in_workers(head, jobs, source_timezone, matcher, workers)
@@ -195,7 +195,7 @@ def _in_workers(
     )
     try:
         window: deque[Future] = deque()
-        chunks = _chunks(_chain(head, rest))
+        chunks = _chunks(chain(head, rest))
         for chunk in chunks:
             window.append(pool.submit(_run_chunk, chunk, source_timezone))
             if len(window) >= workers * AHEAD:
@@ -205,11 +205,6 @@ def _in_workers(
     finally:
         _worker_matcher = None
         pool.shutdown(wait=True, cancel_futures=True)
-
-
-def _chain(head: list[Job], rest: Iterator[Job]) -> Iterator[Job]:
-    yield from head
-    yield from rest
 
 
 def _chunks(jobs: Iterator[Job]) -> Iterator[list[Job]]:

@@ -47,22 +47,26 @@ class _Session:
     version: int | None = None
     places: dict[int, _Resume] = field(default_factory=dict)
 
-    def remember(self, place: int, by_day: dict[dt.date, list[frontline.Claim]]) -> None:
-        """Remember a place's walk from the claims of its whole current run."""
+    def walk(
+        self,
+        place: int,
+        by_day: dict[dt.date, list[frontline.Claim]],
+        start: frontline.Walk | None = None,
+    ) -> list[tuple[dt.date, frontline.PlaceStatus]]:
+        """Walk a place's claim days on from `start` (from nothing: a run's first day resets the
+        walk), and remember the state before its last WINDOW_DAYS days; each day's status."""
         days = sorted(by_day)
-        if not days:
-            self.places.pop(place, None)
-            return
-        window = days[-WINDOW_DAYS] if len(days) > WINDOW_DAYS else days[0]
-        walk = frontline.Walk()
-        for day in days:
-            if day >= window:
-                break
-            walk.step(day, by_day[day])
+        window = days[-WINDOW_DAYS] if len(days) > WINDOW_DAYS else days[0] if days else None
+        walk = start.copy() if start is not None else frontline.Walk()
+        steps = []
         self.places.pop(place, None)
-        self.places[place] = _Resume(window, walk)
+        for day in days:
+            if day == window:
+                self.places[place] = _Resume(day, walk.copy())
+            steps.append((day, walk.step(day, by_day[day])))
         while len(self.places) > MAX_REMEMBERED:
             del self.places[next(iter(self.places))]
+        return steps
 
 
 @contextlib.contextmanager
@@ -336,10 +340,7 @@ def _timeline(
     session = _session.get()
     if session is None:
         return frontline.status_timeline(claims)
-    by_day = frontline.claims_by_day(claims)
-    session.remember(place, by_day)
-    walk = frontline.Walk()
-    return [(day, walk.step(day, by_day[day])) for day in sorted(by_day)]
+    return session.walk(place, frontline.claims_by_day(claims))
 
 
 def _resume(session: _Session, claim_days: dict[int, dt.date]) -> set[int]:
@@ -365,25 +366,11 @@ def _resume(session: _Session, claim_days: dict[int, dt.date]) -> set[int]:
             elif end >= claim_days[place]:
                 ends[place] = period
         for pk in chunk:
-            by_day = frontline.claims_by_day(claims[pk])
-            days = sorted(by_day)
-            walk = ready[pk].walk.copy()
-            steps = [(day, walk.step(day, by_day[day])) for day in days]
+            steps = session.walk(pk, frontline.claims_by_day(claims[pk]), start=ready[pk].walk)
             fresh = [(day, status) for day, status in steps if day >= claim_days[pk]]
             rows.extend(_periods(pk, fresh, first=False))
             if pk in ends:
                 new_ends.append((_date_param(fresh[0][0] if fresh else FOREVER), ends[pk]))
-            if len(days) > WINDOW_DAYS:
-                # Slide the window: walk the remembered state on past the days that leave it.
-                window = days[-WINDOW_DAYS]
-                state = ready[pk].walk.copy()
-                for day in days:
-                    if day >= window:
-                        break
-                    state.step(day, by_day[day])
-                ready[pk] = _Resume(window, state)
-            session.places.pop(pk, None)
-            session.places[pk] = ready[pk]
         PlaceStatusPeriod.objects.filter(pk__in=doomed).delete()
         if new_ends:
             table = connection.ops.quote_name(PlaceStatusPeriod._meta.db_table)
