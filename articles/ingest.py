@@ -190,8 +190,13 @@ def ingest_paths(
         return _screen_file(origin, path, limit=limit, seen=seen)
 
     jobs = (screen(origin, path) for origin, path in _expand(paths))
+    # Two batches in flight: the workers prepare the next one while this process writes one.
     results = prepare.prepared(
-        jobs, source_timezone=zone, matcher=matcher, workers=prepare.worker_count()
+        jobs,
+        source_timezone=zone,
+        matcher=matcher,
+        workers=prepare.worker_count(),
+        ahead=2 * BATCH_REPORTS,
     )
     with (
         tqdm(unit=" files", disable=not progress, file=sys.stderr, mininterval=0.5) as bar,

@@ -34,9 +34,8 @@ from articles.parsing import (
     report_identity,
 )
 
-# Files per chunk sent to a worker, and chunks in flight per worker.
+# Files per chunk sent to a worker.
 CHUNK = 16
-AHEAD = 4
 # Runs shorter than this stay in-process: forking costs more than it saves.
 MIN_FILES_FOR_WORKERS = 100
 
@@ -166,20 +165,36 @@ def worker_count() -> int:
 
 
 def prepared(
-    jobs: Iterable[Job], *, source_timezone: str, matcher: Matcher, workers: int
+    jobs: Iterable[Job],
+    *,
+    source_timezone: str,
+    matcher: Matcher,
+    workers: int,
+    ahead: int = 4 * CHUNK,
 ) -> Iterator[Prepared | Refused]:
-    """Results of the jobs in input order: in this process, or in workers for a long run."""
+    """Results of the jobs in input order: in this process, or in workers for a long run.
+
+    Workers keep up to `ahead` jobs in flight beyond the one the caller waits for. While the
+    caller is busy (writing a batch), that is all the work they can do: a window smaller than
+    the caller's batch leaves them idle for most of each write.
+    """
     jobs = iter(jobs)
     head = list(islice(jobs, MIN_FILES_FOR_WORKERS)) if workers > 0 else []
     if len(head) < MIN_FILES_FOR_WORKERS:
         for job in chain(head, jobs):
             yield run_job(job, source_timezone, matcher)
         return
-    yield from _in_workers(head, jobs, source_timezone, matcher, workers)
+    window = max(2 * workers, -(-ahead // CHUNK))
+    yield from _in_workers(head, jobs, source_timezone, matcher, workers, window)
 
 
 def _in_workers(
-    head: list[Job], rest: Iterator[Job], source_timezone: str, matcher: Matcher, workers: int
+    head: list[Job],
+    rest: Iterator[Job],
+    source_timezone: str,
+    matcher: Matcher,
+    workers: int,
+    window_chunks: int,
 ) -> Iterator[Prepared | Refused]:
     global _worker_matcher
     _worker_matcher = matcher
@@ -198,7 +213,7 @@ def _in_workers(
         chunks = _chunks(chain(head, rest))
         for chunk in chunks:
             window.append(pool.submit(_run_chunk, chunk, source_timezone))
-            if len(window) >= workers * AHEAD:
+            if len(window) >= window_chunks:
                 yield from window.popleft().result()
         while window:
             yield from window.popleft().result()
