@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.db import connections, models, router
 from django.utils import timezone
 
@@ -50,6 +52,50 @@ def insert_rows(model: type[models.Model], rows: list[dict]) -> None:
                 adapted[value] = f.get_db_prep_save(value, connection)
             values[i] = adapted[value]
         params.append(values)
+    _execute(connection, model, fields, params)
+
+
+def insert_tuples(model: type[models.Model], attnames: Sequence[str], rows: list[tuple]) -> None:
+    """INSERT rows given as tuples of the `attnames` values, in that order, in one executemany.
+
+    insert_rows for the hottest table: no dict per row to build and merge. A field left out
+    gets its default (which must not be a callable) or now for auto_now(_add).
+    """
+    if not rows:
+        return
+    connection = connections[router.db_for_write(model)]
+    named = {f.attname: f for f in model._meta.concrete_fields if not f.primary_key}
+    given = [named[a] for a in attnames]
+    rest = [f for a, f in named.items() if a not in set(attnames)]
+    now = timezone.now()
+    constants = []
+    for f in rest:
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+            is_date = f.get_internal_type() in _DATE_TYPES
+            constants.append(f.get_db_prep_save(now, connection) if is_date else now)
+        elif callable(f.default):
+            raise ValueError(f"{model.__name__}.{f.attname} has a per-row default: use insert_rows")
+        else:
+            constants.append(f.get_default())
+    tail = tuple(constants)
+    dated = [(i, f, {}) for i, f in enumerate(given) if f.get_internal_type() in _DATE_TYPES]
+    if not dated:
+        params: list = [row + tail for row in rows]
+    else:
+        params = []
+        for row in rows:
+            values = list(row)
+            for i, f, adapted in dated:
+                value = values[i]
+                if value not in adapted:
+                    adapted[value] = f.get_db_prep_save(value, connection)
+                values[i] = adapted[value]
+            values.extend(tail)
+            params.append(values)
+    _execute(connection, model, given + rest, params)
+
+
+def _execute(connection, model: type[models.Model], fields: list[models.Field], params: list):
     quote = connection.ops.quote_name
     # Built only from the model's own table and column names, quoted; values go as parameters.
     sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608  # nosec B608

@@ -7,7 +7,7 @@ import datetime as dt
 from django.conf import settings
 
 from articles import prepare, timeline
-from articles.bulk import insert_rows
+from articles.bulk import insert_tuples
 from articles.geoparse import FoundMention, geoparse
 from articles.matcher import get_matcher, place_ids
 from articles.models import Article, Mention, Status
@@ -52,8 +52,10 @@ def _replace_mentions(article: Article) -> list[Mention]:
         article=article, decided_by=Mention.DecidedBy.AUTO, rejected=False
     ).delete()
     rows = _mention_rows(article, found, taken, editor_primary)
-    timeline.touch(row["place_id"] for row in rows)  # the deleted ones touched theirs
-    return Mention.objects.bulk_create(Mention(**row) for row in rows)
+    timeline.touch(row[_PLACE] for row in rows)  # the deleted ones touched theirs
+    return Mention.objects.bulk_create(
+        Mention(**dict(zip(COLUMNS, row, strict=True))) for row in rows
+    )
 
 
 def geoparse_new_article(article: Article, related_titles: list[str]) -> int:
@@ -67,24 +69,47 @@ def geoparse_new_article(article: Article, related_titles: list[str]) -> int:
 def store_new_mentions(found: list[tuple[Article, list[FoundMention]]]) -> int:
     """Store what the geoparser found in reports created just now, in one INSERT; a count.
 
-    The import's fast path: rows go in without model instances (see insert_rows), and only the
-    status runs the new claims fall in are rebuilt (timeline.added).
+    The import's fast path: rows go in without model instances (see insert_tuples), and only
+    the status runs the new claims fall in are rebuilt (timeline.added).
     """
     rows = [row for article, mentions in found for row in _mention_rows(article, mentions)]
-    insert_rows(Mention, rows)
+    insert_tuples(Mention, COLUMNS, rows)
     claim_days: dict[int, dt.date] = {}
     mentioned, related = Status.MENTIONED.value, Mention.Section.RELATED.value
     for row in rows:
-        place, day = row["place_id"], row["event_date"]
+        place, day = row[_PLACE], row[_DAY]
         if (
             place is not None
-            and row["status"] != mentioned
-            and row["section"] != related
+            and row[_STATUS] != mentioned
+            and row[_SECTION] != related
             and (place not in claim_days or day < claim_days[place])
         ):
             claim_days[place] = day
-    timeline.added(claim_days, (row["place_id"] for row in rows))
+    timeline.added(claim_days, (row[_PLACE] for row in rows))
     return len(rows)
+
+
+# The columns of a mention row, in the order _mention_rows gives them.
+COLUMNS = (
+    "article_id",
+    "place_id",
+    "parent_place_id",
+    "surface",
+    "normalised",
+    "section",
+    "start",
+    "end",
+    "sentence",
+    "status",
+    "event_date",
+    "date_precision",
+    "confidence",
+    "is_primary",
+    "decided_by",
+)
+_PLACE, _SECTION, _STATUS, _DAY = map(
+    COLUMNS.index, ("place_id", "section", "status", "event_date")
+)
 
 
 def _mention_rows(
@@ -92,7 +117,7 @@ def _mention_rows(
     found: list[FoundMention],
     taken: frozenset[tuple] | set[tuple] = frozenset(),
     editor_primary: frozenset[int] | set[int] = frozenset(),
-) -> list[dict]:
+) -> list[tuple]:
     ids = place_ids()
     article_id, auto = article.pk, Mention.DecidedBy.AUTO.value
     rows = []
@@ -104,22 +129,22 @@ def _mention_rows(
         if m.place_key and place_id is None:
             continue  # the place left the gazetteer since the matcher was built
         rows.append(
-            {
-                "article_id": article_id,
-                "place_id": place_id,
-                "parent_place_id": parent_id,
-                "surface": m.surface[:300],
-                "normalised": m.normalised[:300],
-                "section": m.section,
-                "start": m.start,
-                "end": m.end,
-                "sentence": m.sentence,
-                "status": m.status,
-                "event_date": m.event_date,
-                "date_precision": m.date_precision,
-                "confidence": m.confidence,
-                "is_primary": m.is_primary and (place_id is None or place_id not in editor_primary),
-                "decided_by": auto,
-            }
+            (
+                article_id,
+                place_id,
+                parent_id,
+                m.surface[:300],
+                m.normalised[:300],
+                m.section,
+                m.start,
+                m.end,
+                m.sentence,
+                m.status,
+                m.event_date,
+                m.date_precision,
+                m.confidence,
+                m.is_primary and (place_id is None or place_id not in editor_primary),
+                auto,
+            )
         )
     return rows
