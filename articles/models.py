@@ -280,6 +280,9 @@ class Mention(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="mentions",
+        # The (place, event_date) index below serves every lookup by place: a second index
+        # on place alone would only slow each insert.
+        db_index=False,
         help_text="Empty while the name is unresolved.",
     )
     parent_place = models.ForeignKey(
@@ -296,9 +299,9 @@ class Mention(models.Model):
     start = models.PositiveIntegerField(help_text="Character offset in the section's text.")
     end = models.PositiveIntegerField()
     sentence = models.TextField()
-    status = models.CharField(
-        max_length=12, choices=Status.choices, default=Status.MENTIONED, db_index=True
-    )
+    # No index on status or is_primary: nothing selects mentions by them alone (six values and
+    # two), and every index is one more B-tree each of an import's many inserts must update.
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.MENTIONED)
     event_date = models.DateField(db_index=True)
     date_precision = models.CharField(
         max_length=12, choices=DatePrecision.choices, default=DatePrecision.PUBLICATION
@@ -306,7 +309,6 @@ class Mention(models.Model):
     confidence = models.FloatField(default=1.0)
     is_primary = models.BooleanField(
         default=False,
-        db_index=True,
         help_text="The report's main claim about this place, the one the map draws.",
     )
     decided_by = models.CharField(
