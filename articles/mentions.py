@@ -75,17 +75,19 @@ def store_new_mentions(found: list[tuple[Article, list[FoundMention]]]) -> int:
     rows = [row for article, mentions in found for row in _mention_rows(article, mentions)]
     insert_tuples(Mention, COLUMNS, rows)
     claim_days: dict[int, dt.date] = {}
+    claims = []
+    sources = {article.pk: article.source for article, _ in found}
     mentioned, related = Status.MENTIONED.value, Mention.Section.RELATED.value
     for row in rows:
         place, day = row[_PLACE], row[_DAY]
-        if (
-            place is not None
-            and row[_STATUS] != mentioned
-            and row[_SECTION] != related
-            and (place not in claim_days or day < claim_days[place])
-        ):
-            claim_days[place] = day
-    timeline.added(claim_days, (row[_PLACE] for row in rows))
+        if place is not None and row[_STATUS] != mentioned and row[_SECTION] != related:
+            if place not in claim_days or day < claim_days[place]:
+                claim_days[place] = day
+            report = row[_ARTICLE]
+            claims.append(
+                timeline.new_claim(place, report, sources[report], day, row[_STATUS], row[_PRIMARY])
+            )
+    timeline.added(claim_days, (row[_PLACE] for row in rows), claims)
     return len(rows)
 
 
@@ -107,8 +109,8 @@ COLUMNS = (
     "is_primary",
     "decided_by",
 )
-_PLACE, _SECTION, _STATUS, _DAY = map(
-    COLUMNS.index, ("place_id", "section", "status", "event_date")
+_ARTICLE, _PLACE, _SECTION, _STATUS, _DAY, _PRIMARY = map(
+    COLUMNS.index, ("article_id", "place_id", "section", "status", "event_date", "is_primary")
 )
 
 

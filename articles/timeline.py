@@ -34,10 +34,12 @@ MAX_REMEMBERED = 5_000
 
 @dataclass
 class _Resume:
-    """Where a place's walk can resume: the state after its last claim day before `window`."""
+    """Where a place's walk can resume: the state after its last claim day before `window`, and
+    the claims that count from `window` on (one per report and day), to walk again from there."""
 
     window: dt.date
     walk: frontline.Walk
+    by_day: dict[dt.date, list[frontline.Claim]]
 
 
 @dataclass
@@ -62,7 +64,8 @@ class _Session:
         self.places.pop(place, None)
         for day in days:
             if day == window:
-                self.places[place] = _Resume(day, walk.copy())
+                kept = {d: by_day[d] for d in days if d >= window}
+                self.places[place] = _Resume(day, walk.copy(), kept)
             steps.append((day, walk.step(day, by_day[day])))
         while len(self.places) > MAX_REMEMBERED:
             del self.places[next(iter(self.places))]
@@ -103,11 +106,17 @@ def touch(place_ids: Iterable[int | None]) -> None:
         _bump_now()
 
 
-def added(claim_days: dict[int, dt.date], named: Iterable[int | None]) -> None:
+def added(
+    claim_days: dict[int, dt.date],
+    named: Iterable[int | None],
+    claims: Iterable[frontline.Claim] | None = None,
+) -> None:
     """New mentions only (an import): claims about places from these days on, and named places.
 
     Periods ending before a place's first new claim cannot change, so only the status run that
     claim falls in is recomputed; a place named without a claim just needs to be on the map.
+    With `claims`, the new claims themselves (as `new_claim` makes them), an import session
+    adds them to the ones it remembers instead of reading its places' last days back.
     """
     pending = _pending.get()
     if pending is None:
@@ -119,6 +128,18 @@ def added(claim_days: dict[int, dt.date], named: Iterable[int | None]) -> None:
         pending["from"][pk] = day if held is None else min(held, day)
     pending["named"] |= {pk for pk in named if pk is not None}
     pending["bump"] = True
+    if claims is None:
+        pending["unknown"] |= set(claim_days)
+    else:
+        for claim in claims:
+            pending["claims"][claim.place].append(claim)
+
+
+def new_claim(
+    place: int, report: int, source: str, day: dt.date, status: str, is_primary: bool
+) -> frontline.Claim:
+    """The claim a new mention makes, as `_claims` would read it back."""
+    return frontline.Claim(place, report, source_key(source, report), day, status, is_primary)
 
 
 def bump() -> None:
@@ -136,7 +157,16 @@ def deferred() -> Iterator[None]:
     if _pending.get() is not None:
         yield
         return
-    token = _pending.set({"places": set(), "from": {}, "named": set(), "bump": False})
+    token = _pending.set(
+        {
+            "places": set(),
+            "from": {},
+            "named": set(),
+            "bump": False,
+            "claims": defaultdict(list),
+            "unknown": set(),
+        }
+    )
     try:
         yield
         pending = _pending.get()
@@ -156,7 +186,9 @@ def deferred() -> Iterator[None]:
                 for pk in full:
                     session.places.pop(pk, None)
         claim_days = {pk: day for pk, day in pending["from"].items() if pk not in full}
-        _apply_added(claim_days, pending["named"] - full)
+        # The new claims of a place count only if every call that added claims about it gave them.
+        known = {pk: pending["claims"][pk] for pk in claim_days if pk not in pending["unknown"]}
+        _apply_added(claim_days, pending["named"] - full, known)
         if pending["bump"]:
             _bump_now()
         if session is not None:
@@ -192,10 +224,14 @@ def _bump_now() -> None:
         DataVersion.objects.get_or_create(pk=1, defaults={"version": 1})
 
 
-def _apply_added(claim_days: dict[int, dt.date], named: set[int]) -> None:
+def _apply_added(
+    claim_days: dict[int, dt.date],
+    named: set[int],
+    new_claims: dict[int, list[frontline.Claim]] | None = None,
+) -> None:
     session = _session.get()
     if session is not None and claim_days:
-        resumed = _resume(session, claim_days)
+        resumed = _resume(session, claim_days, new_claims or {})
         claim_days = {pk: day for pk, day in claim_days.items() if pk not in resumed}
         named = named - resumed
     if claim_days:
@@ -343,16 +379,34 @@ def _timeline(
     return session.walk(place, frontline.claims_by_day(claims))
 
 
-def _resume(session: _Session, claim_days: dict[int, dt.date]) -> set[int]:
-    """Re-walk the places whose new claims fall in their remembered window; the places done."""
+def _resume(
+    session: _Session,
+    claim_days: dict[int, dt.date],
+    new_claims: dict[int, list[frontline.Claim]],
+) -> set[int]:
+    """Re-walk the places whose new claims fall in their remembered window; the places done.
+
+    A place's claims from its window on are the remembered ones and its `new_claims`; a place
+    whose new claims are not given has them read back from the database.
+    """
     ready = {
         pk: session.places[pk]
         for pk, day in claim_days.items()
         if pk in session.places and day >= session.places[pk].window
     }
     for chunk in _chunks(sorted(ready)):
-        windows = {pk: ready[pk].window for pk in chunk}
-        claims = _claims(chunk, since=windows)
+        unknown = [pk for pk in chunk if pk not in new_claims]
+        read = _claims(unknown, since={pk: ready[pk].window for pk in unknown})
+        by_day: dict[int, dict[dt.date, list[frontline.Claim]]] = {}
+        for pk in chunk:
+            if pk not in new_claims:
+                by_day[pk] = frontline.claims_by_day(read[pk])
+                continue
+            # A new report's claims never share a (report, day) with a remembered one.
+            days = {day: list(claims) for day, claims in ready[pk].by_day.items()}
+            for day, claims in frontline.claims_by_day(new_claims[pk]).items():
+                days.setdefault(day, []).extend(claims)
+            by_day[pk] = days
         # Periods from each place's first new claim on are replaced; the one before it ends
         # where the new ones begin.
         low = min(claim_days[pk] for pk in chunk)
@@ -366,7 +420,7 @@ def _resume(session: _Session, claim_days: dict[int, dt.date]) -> set[int]:
             elif end >= claim_days[place]:
                 ends[place] = period
         for pk in chunk:
-            steps = session.walk(pk, frontline.claims_by_day(claims[pk]), start=ready[pk].walk)
+            steps = session.walk(pk, by_day[pk], start=ready[pk].walk)
             fresh = [(day, status) for day, status in steps if day >= claim_days[pk]]
             rows.extend(_periods(pk, fresh, first=False))
             if pk in ends:

@@ -190,22 +190,25 @@ def test_an_admin_action_over_many_mentions_rebuilds_their_place_once(
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("given", [True, False], ids=["claims given", "claims read back"])
 @pytest.mark.parametrize("seed", range(10))
 def test_an_import_resuming_each_place_from_its_last_days_agrees_with_a_full_rebuild(
-    zahour, seed, monkeypatch
+    zahour, seed, given, monkeypatch
 ):
     """An import session re-walks only each place's last claim days; the periods are the same.
 
     Reports come mostly in date order over 60 days (long retaken runs) with back-dated claims,
     several claims per report and place (primary or not), a second place, and editors adding
-    claims between batches.
+    claims between batches. The new claims are handed to the session (as an import does) or
+    left for it to read back from the database.
     """
     monkeypatch.setattr(timeline, "WINDOW_DAYS", 3)
     resumed: list[int] = []
     real_resume = timeline._resume
 
-    def resume(session, claim_days):
-        done = real_resume(session, claim_days)
+    def resume(session, claim_days, new_claims):
+        assert bool(new_claims) == given or not claim_days
+        done = real_resume(session, claim_days, new_claims)
         resumed.extend(done)
         return done
 
@@ -257,7 +260,19 @@ def test_an_import_resuming_each_place_from_its_last_days_agrees_with_a_full_reb
                         if m.status != Status.MENTIONED:
                             held = claims.get(m.place_id)
                             claims[m.place_id] = min(held or m.event_date, m.event_date)
-                    timeline.added(claims, [m.place_id for m in rows])
+                    new = [
+                        timeline.new_claim(
+                            m.place_id,
+                            article.pk,
+                            article.source,
+                            m.event_date,
+                            m.status,
+                            m.is_primary,
+                        )
+                        for m in rows
+                        if m.status != Status.MENTIONED
+                    ]
+                    timeline.added(claims, [m.place_id for m in rows], new if given else None)
             if batch in (8, 12, 16):
                 # Between two batches an editor adds a claim from a new source at the start of a
                 # place's current run (a save rebuilds it at once): every later count changes.
