@@ -59,8 +59,8 @@ _GLOB_CHARS = frozenset("*?[")
 _STDIN_KEY = (-1, -1)  # stands for "-" among the (device, inode) pairs of files read
 # A commit per report costs more than parsing and geoparsing it; a batch commits every so many
 # reports or seconds, which bounds what a killed import loses (a rerun imports it, once).
-BATCH_REPORTS = 200
-BATCH_SECONDS = 0.5
+BATCH_REPORTS = 500
+BATCH_SECONDS = 1.0
 
 
 class Status(enum.StrEnum):
