@@ -72,7 +72,8 @@ def store_new_mentions(found: list[tuple[Article, list[FoundMention]]]) -> int:
     The import's fast path: rows go in without model instances (see insert_tuples), and only
     the status runs the new claims fall in are rebuilt (timeline.added).
     """
-    rows = [row for article, mentions in found for row in _mention_rows(article, mentions)]
+    ids = place_ids()  # once for the batch, not once per report
+    rows = [row for article, mentions in found for row in _mention_rows(article, mentions, ids=ids)]
     insert_tuples(Mention, COLUMNS, rows)
     claim_days: dict[int, dt.date] = {}
     claims = []
@@ -119,8 +120,10 @@ def _mention_rows(
     found: list[FoundMention],
     taken: frozenset[tuple] | set[tuple] = frozenset(),
     editor_primary: frozenset[int] | set[int] = frozenset(),
+    ids: dict[str, int] | None = None,
 ) -> list[tuple]:
-    ids = place_ids()
+    if ids is None:
+        ids = place_ids()
     article_id, auto = article.pk, Mention.DecidedBy.AUTO.value
     rows = []
     for m in found:
