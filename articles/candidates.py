@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from itertools import accumulate
+from operator import attrgetter, itemgetter
 from typing import TYPE_CHECKING
 
 from articles.names import TriggeredPattern, fold_word, normalise
@@ -44,7 +46,12 @@ _WEST = re.compile(
     r"|\bMosul['’]s\s+(?:west(?:ern)?|right)\b|\bright[\s-]bank\b",
     re.IGNORECASE,
 )
-_CAP = r"(?:(?:[Aa]l|[Ee]l)[-\s])?[A-Z][a-z’'‘]+"
+# Every alternative begins a word with one of these stems: the regex is tried only there.
+_EAST_FINDER = TriggeredPattern(_EAST, ["east", "left", "mosul"])
+_WEST_FINDER = TriggeredPattern(_WEST, ["west", "right", "mosul"])
+# Possessive: what may follow a capitalised word never begins with a letter or a mark, so giving
+# some back could never let a match succeed; it would only retry every shorter word first.
+_CAP = r"(?:(?:[Aa]l|[Ee]l)[-\s])?[A-Z][a-z’'‘]++"
 _NAME = rf"{_CAP}(?:[-\s]{_CAP}){{0,2}}"
 _LIST = rf"{_NAME}(?:\s*,\s*{_NAME})*(?:\s*,?\s+and\s+(?:the\s+)?{_NAME})?"
 _UNRESOLVED = re.compile(
@@ -53,7 +60,12 @@ _UNRESOLVED = re.compile(
     rf"|\b[Hh]ay\s+(?P<hay>{_NAME})"
 )
 _ONE_NAME = re.compile(_NAME)
-_CAPITAL = re.compile(r"(?<![\w’'‘-])(?:[Aa]l-|[Ee]l-)?[A-Z]")
+# A capital, or "al-"/"el-" before one, that begins a word: (?<![\w’'‘-])(?:[Aa]l-|[Ee]l-)?[A-Z],
+# written to begin with one class of first characters, which lets the regex engine skip ahead.
+_CAPITAL = re.compile(r"[A-Zae](?<![\w’'‘-][A-Zae])(?:(?<=[AaEe])l-[A-Z]|(?<=[A-Z]))")
+_NO_SPACE = re.compile(r"\S*")
+# A character no match of _UNRESOLVED holds: a match cannot run across one.
+_NOT_IN_UNRESOLVED = re.compile(r"[^A-Za-z’'‘\s,-]")
 _UNRESOLVED_TRIGGER = TriggeredPattern(
     re.compile(r"neighbou?rhood|district|quarter|suburb|\b[Hh]ay\b", re.I),
     ["neighbo", "district", "quarter", "suburb", "hay"],
@@ -131,11 +143,14 @@ class Candidate:
     last: int = 0
 
 
+by_start = attrgetter("start")  # a Candidate's
+
+
 def bank_in(text: str, whole: bool = False) -> str:
     """'east' or 'west' when `text` names one side of the Tigris and not the other."""
     low = text.lower()
-    east = ("east" in low or "left" in low) and bool(_EAST.search(text))
-    west = ("west" in low or "right" in low) and bool(_WEST.search(text))
+    east = ("east" in low or "left" in low) and _EAST_FINDER.found_in(text, low)
+    west = ("west" in low or "right" in low) and _WEST_FINDER.found_in(text, low)
     return "east" if east and not west else "west" if west and not east else ""
 
 
@@ -164,7 +179,7 @@ def _is_person(scan: Scan, first: int, last: int) -> bool:
     return False
 
 
-def _has_cue(scan: Scan, first: int, last: int, sentence: str, bank: str) -> bool:
+def _has_cue(scan: Scan, first: int, last: int, section: _Section, start: int, bank: str) -> bool:
     if any(scan.folded[i] in _CUE_WORDS for i in range(first, last + 1)):
         return True
     lo, hi = max(0, first - 3), min(len(scan.words), last + 4)
@@ -174,7 +189,7 @@ def _has_cue(scan: Scan, first: int, last: int, sentence: str, bank: str) -> boo
     for i in range(last + 1, hi):
         if scan.folded[i] in _CUE_WORDS and _same_sentence(scan, last, i):
             return True
-    return bool(bank) and bank_in(sentence) == bank
+    return bool(bank) and section.sentence_bank(start) == bank
 
 
 def _hit_places(matcher: Matcher, keys: tuple[str, ...]) -> tuple | None:
@@ -213,8 +228,7 @@ def find_candidates(
     """The gazetteer matches in a section that count as places, and those still needing a cue."""
     accepted: list[Candidate] = []
     pending: list[Candidate] = []
-    words, folded, offsets, text = scan.words, scan.folded, scan.offsets, section.text
-    sentence_banks: dict[int, str] = {}
+    words, folded, offsets = scan.words, scan.folded, scan.offsets
     cache = matcher.hit_cache
     for first, last, name, keys in scan.hits:
         info = cache[keys] if keys in cache else _hit_places(matcher, keys)
@@ -237,19 +251,13 @@ def find_candidates(
         start, end = offsets[2 * first], offsets[2 * last + 1]
         if first > 0 and not folded[first - 1] and start - offsets[2 * first - 1] <= 1:
             start = offsets[2 * first - 2]  # keep the article: "al-Zahour"
-        sentence = ""
-        if not bank or common:
-            s_start, s_end = section.sentence_span(start)
-            sentence = text[s_start:s_end]
         if not bank:
-            bank = sentence_banks.get(s_start)
-            if bank is None:
-                bank = sentence_banks[s_start] = bank_in(sentence)
+            bank = section.sentence_bank(start)
         cand = Candidate(
             start, end, name, out_keys, bank=bank, common=common, first=first, last=last
         )
         if common:
-            if not _has_cue(scan, first, last, sentence, cue_bank):
+            if not _has_cue(scan, first, last, section, start, cue_bank):
                 pending.append(cand)
                 continue
             cand.confidence = 0.8
@@ -267,7 +275,7 @@ def accept_confirmed(
         if cand.normalised in confirmed:
             cand.confidence = 0.7
             accepted.append(cand)
-    return sorted(accepted, key=lambda c: c.start)
+    return sorted(accepted, key=by_start)
 
 
 def _accept_listed(
@@ -300,7 +308,9 @@ def find_unresolved(
     matcher: Matcher, section: _Section, scan: Scan, report_bank: str
 ) -> list[Candidate]:
     """Names the text marks as places ("the X neighbourhood") that the gazetteer lacks."""
-    taken = [scan.span(first, last) for first, last, _, _ in scan.hits]
+    offsets = scan.offsets
+    # The spans of the gazetteer names, in order and apart: the ends are in order too.
+    taken = [(offsets[2 * first], offsets[2 * last + 1]) for first, last, _, _ in scan.hits]
     found: dict[int, Candidate] = {}
     tried: dict[int, re.Match[str] | None | bool] = {}
     text = section.text
@@ -309,7 +319,11 @@ def find_unresolved(
         # The full pattern is tried only where a name could begin: the cue word itself
         # ("district of X", "hay X") or a capital shortly before it ("X and Y districts").
         at = trigger.start()
-        starts = [m.start() for m in _CAPITAL.finditer(text, max(0, at - 120), at)] + [at]
+        # A match from before the last character that no match holds cannot reach the cue word.
+        lo = max(0, at - 120)
+        for barrier in _NOT_IN_UNRESOLVED.finditer(text, lo, at):
+            lo = barrier.end()
+        starts = [m.start() for m in _CAPITAL.finditer(text, lo, at)] + [at]
         for pos in starts:
             # Windows of cue words close together overlap: match each position once.
             m = tried.get(pos, False)
@@ -329,19 +343,22 @@ def _add_unresolved(
     found: dict[int, Candidate],
     report_bank: str,
 ) -> None:
-    group = next(g for g in ("before", "after", "hay") if m[g])
+    group = m.lastgroup  # each alternative has one group: "before", "after" or "hay"
     g_start = m.start(group)
     for nm in _ONE_NAME.finditer(m[group]):
         start, end = g_start + nm.start(), g_start + nm.end()
         start = _skip_non_names(section.text, start, end)
-        if start is None or start in found or any(a < end and start < b for a, b in taken):
+        if start is None or start in found:
+            continue
+        # The first name ending after `start` is the only one that may overlap start..end.
+        i = bisect_right(taken, start, key=itemgetter(1))
+        if i < len(taken) and taken[i][0] < end:
             continue
         name = section.text[start:end]
-        folded = normalise(name)
-        s_start, s_end = section.sentence_span(start)
-        if folded in matcher.names or len(folded) < 3 or start == s_start:
+        folded = normalise(name, matcher.fold_cache)
+        if folded in matcher.names or len(folded) < 3 or start == section.sentence_span(start)[0]:
             continue
-        bank = bank_in(section.text[s_start:s_end]) or report_bank
+        bank = section.sentence_bank(start) or report_bank
         parent = matcher.bank_areas.get(bank) if bank else matcher.default_parent
         found[start] = Candidate(start, end, folded, (), parent_key=parent, confidence=0.5)
 
@@ -349,9 +366,7 @@ def _add_unresolved(
 def _skip_non_names(text: str, start: int, end: int) -> int | None:
     """Move `start` past leading words that are not names; None if nothing is left."""
     while start < end:
-        word_end = start
-        while word_end < end and not text[word_end].isspace():
-            word_end += 1
+        word_end = _NO_SPACE.match(text, start, end).end()
         word = text[start:word_end]
         bare = word.split("-", 1)[-1] if word.lower().startswith(("al-", "el-")) else word
         if bare not in _NOT_NAMES and not word.endswith(("'s", "’s")):

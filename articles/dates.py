@@ -53,7 +53,7 @@ _DATE_RE = re.compile(
     r"|\b(?P<after>a|one|two|three|[1-3])\s+days?\s+(?:after|later\s+than)\b",
     re.IGNORECASE,
 )
-_FIND = TriggeredPattern(
+DATE_FINDER = TriggeredPattern(
     _DATE_RE,
     [
         *"0123456789",
@@ -105,12 +105,17 @@ def _explicit(month: int, day: int, year: str | None, published: dt.date) -> dt.
         return None
 
 
-def find_dates(sentence: str, published: dt.date) -> list[DateExpr]:
-    """Every date expression in `sentence`, resolved against the publication date."""
+def find_dates(
+    sentence: str, published: dt.date, matches: list[re.Match[str]] | None = None
+) -> list[DateExpr]:
+    """Every date expression in `sentence`, resolved against the publication date.
+
+    `matches` are those of DATE_FINDER in `sentence`, for a caller that found them already.
+    """
     found: list[DateExpr] = []
     shift_days = 0
     shift_start = -1
-    for m in _FIND.matches(sentence):
+    for m in DATE_FINDER.matches(sentence) if matches is None else matches:
         start, end = m.span()
         day: dt.date | None = None
         precision = RELATIVE

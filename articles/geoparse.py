@@ -8,14 +8,14 @@ related headline, that headline's own text (its `sentence` is the headline, whic
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import math
 import re
 from bisect import bisect_right
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from itertools import compress
+from operator import attrgetter
 
 from articles import dates, status
 from articles.candidates import (
@@ -23,10 +23,18 @@ from articles.candidates import (
     Scan,
     accept_confirmed,
     bank_in,
+    by_start,
     find_candidates,
     find_unresolved,
 )
-from articles.names import ARTICLES, fold_word, normalise, split_parts
+from articles.names import (
+    ARTICLES,
+    StemIndex,
+    fold_words,
+    lower_keeps_offsets,
+    normalise,
+    split_parts,
+)
 
 try:
     import ahocorasick
@@ -37,7 +45,9 @@ except ImportError as exc:  # pragma: no cover - a declared dependency
 # consume their words) but never output, except a region inside a city ("east Mosul"), which
 # counts as a mention of that city.
 AREA_KINDS = frozenset({"country", "region"})
-_SENTENCE_END = re.compile(r"[.!?][\"”’')\]]*\s+(?=[\"“‘'(]?[A-Z0-9])|\n\s*\n")
+# A stop, closing quotes or brackets, white space and what opens a sentence; or a blank line.
+# Written to begin with one class of first characters, which lets the regex engine skip ahead.
+_SENTENCE_END = re.compile(r"[.!?\n](?:(?<=[.!?])[\"”’')\]]*\s+(?=[\"“‘'(]?[A-Z0-9])|(?<=\n)\s*\n)")
 _PARAGRAPH = re.compile(r"\n\s*\n")
 _ABBREVIATIONS = frozenset(
     "gen lt maj col brig capt sgt mr mrs ms dr st no jan feb mar apr aug sep sept oct nov dec "
@@ -96,6 +106,15 @@ class FoundMention:
     is_primary: bool = False
 
 
+# Every field, in the order FoundMention takes them: copy.copy of a slotted dataclass goes through
+# __reduce_ex__, ten times slower than building the copy from these.
+_MENTION_FIELDS = attrgetter(*(f.name for f in fields(FoundMention)))
+
+
+def _copy_mention(mention: FoundMention) -> FoundMention:
+    return FoundMention(*_MENTION_FIELDS(mention))
+
+
 class Matcher:
     """All gazetteer names in one automaton over folded words."""
 
@@ -143,7 +162,8 @@ class Matcher:
             )
         if keys_by_name:
             self._automaton.make_automaton()
-        self._fold_cache: dict[str, str] = {}
+        # fold_word by word (names.fold_words): the words of reports repeat.
+        self.fold_cache: dict[str, str] = {}
         # Per name (its tuple of place keys): what candidates.find_candidates derives from places.
         self.hit_cache: dict[tuple[str, ...], tuple | None] = {}
         # Per parent key: it and its ancestors, the places a mention's sentence names it within.
@@ -155,12 +175,7 @@ class Matcher:
         """Split `text` into words and find every gazetteer name on word boundaries."""
         parts = split_parts(text)
         words = parts[1::2]
-        cache = self._fold_cache
-        folded = list(map(cache.get, words))
-        if None in folded:
-            for i, f in enumerate(folded):
-                if f is None:
-                    folded[i] = cache[words[i]] = fold_word(words[i])
+        folded = fold_words(words, self.fold_cache)
         chosen: list[tuple[int, int, str, tuple[str, ...]]] = []
         if self.names and words:
             kept = list(compress(range(len(folded)), folded))
@@ -191,13 +206,14 @@ def _hit_order(hit: tuple) -> tuple[int, int]:
 class _Section:
     """A section's text with its sentence and paragraph boundaries, computed when first asked."""
 
-    __slots__ = ("name", "text", "_sentences", "_paragraphs")
+    __slots__ = ("name", "text", "_sentences", "_paragraphs", "_banks")
 
     def __init__(self, name: str, text: str) -> None:
         self.name = name
         self.text = text
         self._sentences: list[int] | None = None if name == "body" else [0]
         self._paragraphs: list[int] | None = None if name == "body" else [0]
+        self._banks: dict[int, str] = {}
 
     @property
     def sentence_starts(self) -> list[int]:
@@ -215,6 +231,16 @@ class _Section:
         starts = self.sentence_starts
         i = bisect_right(starts, pos)
         return starts[i - 1], starts[i] if i < len(starts) else len(self.text)
+
+    def sentence_bank(self, pos: int) -> str:
+        """The bank the sentence at `pos` names (candidates.bank_in), read once per sentence."""
+        starts = self.sentence_starts
+        i = bisect_right(starts, pos)
+        bank = self._banks.get(starts[i - 1])
+        if bank is None:
+            start, end = starts[i - 1], starts[i] if i < len(starts) else len(self.text)
+            bank = self._banks[start] = bank_in(self.text[start:end])
+        return bank
 
     def previous_paragraph(self, pos: int) -> str:
         starts = self.paragraph_starts
@@ -294,15 +320,27 @@ def _resolve(matcher: Matcher, cands: list[Candidate], section: _Section, bank: 
         c.confidence *= 0.8
 
 
+# The stems of the status and the date rules, found in one pass over a sentence.
+_RULE_STEMS = StemIndex(status.CUE_FINDER, dates.DATE_FINDER)
+
+
 def _sentence_info(sentence: str, published: dt.date) -> tuple:
-    cues = status.find_cues(sentence)
+    lower = sentence.lower()
+    if lower_keeps_offsets(sentence, lower):
+        cue_starts, date_starts = _RULE_STEMS.stem_starts(lower)
+        cue_matches = status.CUE_FINDER.matches_at(sentence, lower, cue_starts)
+        date_matches = dates.DATE_FINDER.matches_at(sentence, lower, date_starts)
+    else:  # each rule searches the sentence on its own
+        cue_matches = date_matches = None
+    cues = status.find_cues(sentence, cue_matches)
     return (
         sentence.strip(),
         cues,
         # With one cue or none the clause does not matter: skip the scan for breaks.
         status.clause_breaks(sentence) if len(cues) > 1 else [],
-        dates.find_dates(sentence, published),
-        not _QUOTES.isdisjoint(sentence),
+        # No date stem, no date.
+        [] if date_matches == [] else dates.find_dates(sentence, published, date_matches),
+        '"' in sentence or "“" in sentence or "”" in sentence,  # one of _QUOTES
     )
 
 
@@ -320,16 +358,19 @@ def _mentions_in(
     starts = section.sentence_starts
     count = len(starts)
     status_for = status.status_for
+    s_start = s_end = 0  # the sentence of the candidate before
     for c in cands:
         start, end = c.start, c.end
-        i = bisect_right(starts, start)
-        s_start = starts[i - 1]
-        sentence = text[s_start : starts[i] if i < count else None]
-        # The rules depend on the sentence alone: a sentence the report repeats is read once.
-        info = sentences.get(sentence)
-        if info is None:
-            info = sentences[sentence] = _sentence_info(sentence, published)
-        stripped, cues, breaks, found_dates, quoted = info
+        if not s_start <= start < s_end:
+            i = bisect_right(starts, start)
+            s_start = starts[i - 1]
+            s_end = starts[i] if i < count else len(text)
+            sentence = text[s_start:s_end]
+            # The rules depend on the sentence alone: a sentence the report repeats is read once.
+            info = sentences.get(sentence)
+            if info is None:
+                info = sentences[sentence] = _sentence_info(sentence, published)
+            stripped, cues, breaks, found_dates, quoted = info
         a, b = start - s_start, end - s_start
         claim = status_for(sentence, cues, breaks, a, b) if cues else status.MENTIONED
         when = dates.nearest_date(found_dates, a, b) if found_dates else None
@@ -356,16 +397,18 @@ def _mentions_in(
 
 
 def _mark_primary(mentions: list[FoundMention]) -> None:
-    best: dict[tuple, tuple] = {}
-    for n, m in enumerate(mentions):
-        key = (m.place_key,) if m.place_key else (None, m.normalised)
+    best: dict[str | tuple, tuple] = {}
+    status_rank = status.STATUS_RANK
+    for m in mentions:
+        key = m.place_key or (None, m.normalised)
         rank = (
             _SECTION_RANK[m.section],
-            status.STATUS_RANK[m.status],
+            status_rank[m.status],
             _PRECISION_RANK[m.date_precision],
-            -n,
         )
-        if key not in best or rank > best[key][0]:
+        # Only a better rank takes over: of mentions ranked alike, the first is primary.
+        held = best.get(key)
+        if held is None or rank > held[0]:
             best[key] = (rank, m)
     for _, m in best.values():
         m.is_primary = True
@@ -387,7 +430,7 @@ def geoparse(
     sentences: dict[str, tuple] = {}
     for (sec, scan), cands in zip(scans, per_section, strict=True):
         if sec.name == "body":
-            cands = sorted(cands + find_unresolved(matcher, sec, scan, bank), key=_by_start)
+            cands = sorted(cands + find_unresolved(matcher, sec, scan, bank), key=by_start)
         if cands:
             _resolve(matcher, cands, sec, bank)
             mentions.extend(_mentions_in(sec, cands, published, sentences))
@@ -399,15 +442,11 @@ def geoparse(
             seen = related[headline] = _related_mentions(matcher, headline, published, sentences)
             mentions.extend(seen)
         else:
-            mentions.extend(map(copy.copy, seen))
+            mentions.extend(map(_copy_mention, seen))
     if mentions:
         _container_is_not_the_event(matcher, mentions)
         _mark_primary(mentions)
     return mentions
-
-
-def _by_start(c: Candidate) -> int:
-    return c.start
 
 
 def _related_mentions(
@@ -446,8 +485,10 @@ def _container_is_not_the_event(matcher: Matcher, mentions: list[FoundMention]) 
             containers.setdefault((m.section, m.sentence), set()).update(chain)
     if not containers:
         return
+    # Most mentions name no container anywhere: spare them the look-up of their sentence.
+    named = set().union(*containers.values())
     for m in mentions:
-        if m.place_key and m.place_key in containers.get((m.section, m.sentence), ()):
+        if m.place_key in named and m.place_key in containers.get((m.section, m.sentence), ()):
             m.status = status.MENTIONED
 
 

@@ -69,10 +69,24 @@ def split_parts(text: str) -> list[str]:
     return (_ASCII_WORD_SPLIT if text.isascii() else _WORD_SPLIT).split(text)
 
 
-def normalise(text: str) -> str:
-    """Fold a name to its matching key: lower case, no accents, articles, hyphens or ‘ayn marks."""
-    words, _ = split_words(text)
-    folded = [fold_word(w) for w in words]
+def fold_words(words: list[str], folds: dict[str, str]) -> list[str]:
+    """fold_word of each word, through `folds`: a cache of it by word, filled as it goes."""
+    try:
+        return list(map(folds.__getitem__, words))
+    except KeyError:  # a word not folded before
+        for word in words:
+            if word not in folds:
+                folds[word] = fold_word(word)
+        return list(map(folds.__getitem__, words))
+
+
+def normalise(text: str, folds: dict[str, str] | None = None) -> str:
+    """Fold a name to its matching key: lower case, no accents, articles, hyphens or ‘ayn marks.
+
+    `folds`: a cache of fold_word by word (see fold_words), for a caller that folds many names.
+    """
+    words = split_parts(text)[1::2]
+    folded = [fold_word(w) for w in words] if folds is None else fold_words(words, folds)
     kept = [f for f in folded if f]
     if not kept:
         # A name that is only an article ("Al") keeps it rather than vanishing.
@@ -165,6 +179,12 @@ def first_char_patterns(
     return full, by_char
 
 
+def lower_keeps_offsets(text: str, lower: str) -> bool:
+    """`lower` (text.lower()) lines up with `text` and hides no stem IGNORECASE would match."""
+    # A case fold that changed lengths would shift offsets; odd case pairs would hide stems.
+    return len(lower) == len(text) and (text.isascii() or not _ODD_CASE.search(text))
+
+
 class TriggeredPattern:
     """A regex tried only where one of its trigger stems starts: a cheap finditer.
 
@@ -172,6 +192,9 @@ class TriggeredPattern:
     every branch begins with \\b; without it, anywhere. With `by_char` (from first_char_patterns),
     the regex tried at a stem is the one for the stem's first (lower-cased) character.
     """
+
+    # Up to this many stems, str.find looks for them: a pass of the automaton costs more.
+    _FEW_STEMS = 6
 
     def __init__(
         self,
@@ -184,26 +207,52 @@ class TriggeredPattern:
         self.pattern = pattern
         self.word_start = word_start
         self._by_char = by_char or {}
+        self.stems = tuple(dict.fromkeys(stem.lower() for stem in triggers))
         self._automaton = ahocorasick.Automaton()
-        for stem in triggers:
-            self._automaton.add_word(stem.lower(), len(stem) - 1)
+        for stem in self.stems:
+            self._automaton.add_word(stem, len(stem) - 1)
         self._automaton.make_automaton()
 
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
         """Non-overlapping matches, left to right, as pattern.finditer would find them."""
         return iter(self.matches(text))
 
-    def matches(self, text: str, first_only: bool = False) -> list[re.Match[str]]:
-        """The matches of finditer as a list (only the first with `first_only`): the hot path."""
-        lower = text.lower()
-        # A case fold that changed lengths would shift offsets; odd case pairs would hide stems.
-        if len(lower) != len(text) or (not text.isascii() and _ODD_CASE.search(text)):
+    def matches(
+        self, text: str, first_only: bool = False, lower: str | None = None
+    ) -> list[re.Match[str]]:
+        """The matches of finditer as a list (only the first with `first_only`): the hot path.
+
+        `lower` is text.lower(), for a caller that has it already.
+        """
+        if lower is None:
+            lower = text.lower()
+        if not lower_keeps_offsets(text, lower):
             if first_only:
                 m = self.pattern.search(text)
                 return [m] if m else []
             return list(self.pattern.finditer(text))
+        return self.matches_at(text, lower, self.stem_starts(lower), first_only)
+
+    def stem_starts(self, lower: str) -> set[int]:
+        """Where a stem starts in `lower`, a lower-cased text."""
+        if len(self.stems) > self._FEW_STEMS:
+            return {end - n for end, n in self._automaton.iter(lower)}
+        starts = set()
+        for stem in self.stems:
+            at = lower.find(stem)
+            while at >= 0:
+                starts.add(at)
+                at = lower.find(stem, at + 1)
+        return starts
+
+    def matches_at(
+        self, text: str, lower: str, starts: set[int], first_only: bool = False
+    ) -> list[re.Match[str]]:
+        """The matches of `matches`, given text.lower() (see lower_keeps_offsets) and stem_starts.
+
+        For a caller that finds the stems of several patterns in one pass (StemIndex).
+        """
         found: list[re.Match[str]] = []
-        starts = {end - n for end, n in self._automaton.iter(lower)}
         if not starts:
             return found
         pattern = self.pattern
@@ -221,7 +270,61 @@ class TriggeredPattern:
                 free = m.end()
         return found
 
-    def search(self, text: str) -> re.Match[str] | None:
-        """The first match, as pattern.search would find it."""
-        found = self.matches(text, first_only=True)
+    def search(self, text: str, lower: str | None = None) -> re.Match[str] | None:
+        """The first match, as pattern.search would find it (`lower` as for matches)."""
+        found = self.matches(text, True, lower)
         return found[0] if found else None
+
+    def found_in(self, text: str, lower: str | None = None) -> bool:
+        """Whether pattern.search would find a match (`lower` as for matches).
+
+        Cheaper than search: any match will do, so stems are tried as they are found.
+        """
+        if lower is None:
+            lower = text.lower()
+        if not lower_keeps_offsets(text, lower):
+            return self.pattern.search(text) is not None
+        pattern = self.pattern
+        by_char = self._by_char
+        word_start = self.word_start
+        for start in self._each_stem(lower):
+            if word_start and start and lower[start - 1].isalnum():
+                continue
+            if by_char.get(lower[start], pattern).match(text, start):
+                return True
+        return False
+
+    def _each_stem(self, lower: str) -> Iterator[int]:
+        """Where stems start in `lower`, in no particular order, a start perhaps twice."""
+        if len(self.stems) > self._FEW_STEMS:
+            for end, n in self._automaton.iter(lower):
+                yield end - n
+            return
+        for stem in self.stems:
+            at = lower.find(stem)
+            while at >= 0:
+                yield at
+                at = lower.find(stem, at + 1)
+
+
+class StemIndex:
+    """The trigger stems of several TriggeredPatterns, found in one automaton pass over a text."""
+
+    def __init__(self, *patterns: TriggeredPattern) -> None:
+        owners: dict[str, list[int]] = {}
+        for i, pattern in enumerate(patterns):
+            for stem in pattern.stems:
+                owners.setdefault(stem, []).append(i)
+        self._count = len(patterns)
+        self._automaton = ahocorasick.Automaton()
+        for stem, which in owners.items():
+            self._automaton.add_word(stem, (len(stem) - 1, tuple(which)))
+        self._automaton.make_automaton()
+
+    def stem_starts(self, lower: str) -> list[set[int]]:
+        """Per pattern, what its stem_starts would give on `lower`."""
+        found: list[set[int]] = [set() for _ in range(self._count)]
+        for end, (n, which) in self._automaton.iter(lower):
+            for i in which:
+                found[i].add(end - n)
+        return found

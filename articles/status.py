@@ -151,7 +151,8 @@ _TRIGGERS = (
     "mop sweep search defus clash fight fought counter attack shell ambush firefight skirmish "
     "resistance engaged combat gunfight mortar sniper suicide car vbied air bombard"
 ).split()
-_FIND = TriggeredPattern(_CUES, _TRIGGERS, by_char=_CUES_BY_CHAR)
+CUE_FINDER = TriggeredPattern(_CUES, _TRIGGERS, by_char=_CUES_BY_CHAR)
+_FIND = CUE_FINDER  # its former name, which the tests of the cue rules use
 # A word shortly before a cue that turns it into an intent, a future or a denial.
 _GUARD_WORDS = frozenset(
     "will would could may might shall aim aims aiming plan plans planning seek seeks seeking "
@@ -163,11 +164,13 @@ _WORD_EDGES = "\"'“”‘’,.;:()[]"
 
 
 def _guarded(before: str) -> bool:
-    for word in before.lower().split()[-4:]:
-        word = word.strip(_WORD_EDGES)
-        if word in _GUARD_WORDS or word.endswith(_DENIALS):
-            return True
-    return False
+    lower = before.lower()
+    # rsplit: only the last words are wanted (split()[-4:] gives the same).
+    words = [word.strip(_WORD_EDGES) for word in lower.rsplit(None, 4)[-4:]]
+    if not _GUARD_WORDS.isdisjoint(words):
+        return True
+    # Only a text with an "n't" can have a word that ends in one.
+    return ("n't" in lower or "n’t" in lower) and any(w.endswith(_DENIALS) for w in words)
 
 
 _DENIALS = ("n't", "n’t")
@@ -187,8 +190,18 @@ _REFERENCE = re.compile(
     r"\s+(?:just\s+)?(?:the\s+)?(?:(?:city|town|village|district|area)\s+of\s+)?$",
     re.IGNORECASE,
 )
+# Every alternative begins a word with one of these stems: the regex is tried only there.
+_REFERENCE_FINDER = TriggeredPattern(
+    _REFERENCE,
+    "near around outside close beyond vicinity north south east west km kilomet mile met".split(),
+)
 # Clause breaks: a cue in the mention's own clause beats a nearer one across "while".
-_CLAUSE = re.compile(r";|\s[-–—]\s|,\s*(?:while|whereas|but|as|when|after|and)\b|\bwhile\b")
+# The alternatives are ";", "\s[-–—]\s", ",\s*(?:while|...)\b" and "\bwhile\b"; written to begin
+# with one class of first characters, which lets the regex engine skip to where one may begin.
+_CLAUSE = re.compile(
+    r"[;\s,w](?:(?<=;)|(?<=\s)[-–—]\s|(?<=,)\s*(?:while|whereas|but|as|when|after|and)\b"
+    r"|(?<=w)(?<!\w\w)hile\b)"
+)
 _STATUSES = frozenset((ADVANCE, FIGHTING, CLEARING, RETAKEN, ISIS_HELD))
 _AIMABLE = frozenset((RETAKEN, CLEARING, ADVANCE))
 
@@ -210,10 +223,13 @@ def _after_to(before: str) -> bool:
     return not (prev.isalnum() or prev == "_")
 
 
-def find_cues(sentence: str) -> list[Cue]:
-    """Status cues in `sentence`, without those an intent, future or negation governs."""
+def find_cues(sentence: str, matches: list[re.Match[str]] | None = None) -> list[Cue]:
+    """Status cues in `sentence`, without those an intent, future or negation governs.
+
+    `matches` are those of CUE_FINDER in `sentence`, for a caller that found them already.
+    """
     cues: list[Cue] = []
-    for m in _FIND.matches(sentence):
+    for m in CUE_FINDER.matches(sentence) if matches is None else matches:
         status = m.lastgroup
         if status not in _STATUSES:
             continue
@@ -238,9 +254,11 @@ _REFERENCE_HINTS = frozenset("near nearby around outside to beyond of from".spli
 def is_reference_point(sentence: str, start: int) -> bool:
     """The place at `start` is named only to locate something else."""
     before = sentence[max(0, start - 50) : start]
-    if not _REFERENCE_HINTS.intersection(before.lower().split()[-6:]):
+    lower = before.lower()
+    # rsplit: only the last words are wanted (split()[-6:] gives the same).
+    if not _REFERENCE_HINTS.intersection(lower.rsplit(None, 6)[-6:]):
         return False
-    return bool(_REFERENCE.search(before))
+    return _REFERENCE_FINDER.found_in(before, lower)
 
 
 def status_for(sentence: str, cues: list[Cue], breaks: list[int], start: int, end: int) -> str:
