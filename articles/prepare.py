@@ -150,10 +150,13 @@ def _watch_parent(parent: int) -> None:
 
 
 def worker_count() -> int:
-    """NEWSMAP_IMPORT_WORKERS, or one per core beyond the importing process's own (at least 1).
+    """NEWSMAP_IMPORT_WORKERS, or one per core.
 
-    0 keeps everything in the importing process. Workers need the fork start method (Linux and
-    other Unix systems); elsewhere an import runs in one process.
+    One per core, not one fewer to leave the importing process its own: it waits on the disk at
+    each commit and the two halves never balance exactly, so on two cores two workers beside it
+    imported a quarter faster than one (interleaved runs of 10,000 reports). 0 keeps everything
+    in the importing process. Workers need the fork start method (Linux and other Unix
+    systems); elsewhere an import runs in one process.
     """
     configured = getattr(settings, "NEWSMAP_IMPORT_WORKERS", None)
     if configured is not None:
@@ -161,7 +164,7 @@ def worker_count() -> int:
     if "fork" not in multiprocessing.get_all_start_methods():
         return 0
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return max(1, (cores or 1) - 1)
+    return max(1, cores or 1)
 
 
 def prepared(

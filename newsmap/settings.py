@@ -193,8 +193,8 @@ X_FRAME_OPTIONS = "DENY"
 # Newsmap's own settings.
 NEWSMAP_SOURCE_TIMEZONE = os.environ.get("NEWSMAP_SOURCE_TIMEZONE", "Asia/Baghdad")
 NEWSMAP_MAX_REPORT_BYTES = int(env_number("NEWSMAP_MAX_REPORT_BYTES", 5 * 1024 * 1024, int))
-# Worker processes that read, parse and geoparse during a long import; unset: one per core
-# beyond the importing process's own; 0: none.
+# Worker processes that read, parse and geoparse during a long import; unset: one per core;
+# 0: none.
 NEWSMAP_IMPORT_WORKERS = (
     int(env_number("NEWSMAP_IMPORT_WORKERS", 0, int))
     if os.environ.get("NEWSMAP_IMPORT_WORKERS", "").strip()
