@@ -8,6 +8,7 @@ from django.conf import settings
 
 from articles import prepare, timeline
 from articles.bulk import insert_tuples
+from articles.frontline import Claim
 from articles.geoparse import FoundMention, geoparse
 from articles.matcher import get_matcher, place_ids
 from articles.models import Article, Mention, Status
@@ -77,7 +78,7 @@ def store_new_mentions(found: list[tuple[Article, list[FoundMention]]]) -> int:
     insert_tuples(Mention, COLUMNS, rows)
     claim_days: dict[int, dt.date] = {}
     claims = []
-    sources = {article.pk: article.source for article, _ in found}
+    sources = {article.pk: timeline.source_key(article.source, article.pk) for article, _ in found}
     mentioned, related = Status.MENTIONED.value, Mention.Section.RELATED.value
     for row in rows:
         place, day = row[_PLACE], row[_DAY]
@@ -85,9 +86,7 @@ def store_new_mentions(found: list[tuple[Article, list[FoundMention]]]) -> int:
             if place not in claim_days or day < claim_days[place]:
                 claim_days[place] = day
             report = row[_ARTICLE]
-            claims.append(
-                timeline.new_claim(place, report, sources[report], day, row[_STATUS], row[_PRIMARY])
-            )
+            claims.append(Claim(place, report, sources[report], day, row[_STATUS], row[_PRIMARY]))
     timeline.added(claim_days, (row[_PLACE] for row in rows), claims)
     return len(rows)
 

@@ -115,7 +115,8 @@ def added(
 
     Periods ending before a place's first new claim cannot change, so only the status run that
     claim falls in is recomputed; a place named without a claim just needs to be on the map.
-    With `claims`, the new claims themselves (as `new_claim` makes them), an import session
+    With `claims`, the new claims themselves (as `_claims` would read them back: the source as
+    `source_key` gives it), an import session
     adds them to the ones it remembers instead of reading its places' last days back.
     """
     pending = _pending.get()
@@ -133,13 +134,6 @@ def added(
     else:
         for claim in claims:
             pending["claims"][claim.place].append(claim)
-
-
-def new_claim(
-    place: int, report: int, source: str, day: dt.date, status: str, is_primary: bool
-) -> frontline.Claim:
-    """The claim a new mention makes, as `_claims` would read it back."""
-    return frontline.Claim(place, report, source_key(source, report), day, status, is_primary)
 
 
 def bump() -> None:

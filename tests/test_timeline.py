@@ -261,10 +261,10 @@ def test_an_import_resuming_each_place_from_its_last_days_agrees_with_a_full_reb
                             held = claims.get(m.place_id)
                             claims[m.place_id] = min(held or m.event_date, m.event_date)
                     new = [
-                        timeline.new_claim(
+                        frontline.Claim(
                             m.place_id,
                             article.pk,
-                            article.source,
+                            timeline.source_key(article.source, article.pk),
                             m.event_date,
                             m.status,
                             m.is_primary,
