@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.urls import path, reverse
@@ -200,6 +201,8 @@ class ArticleAdmin(admin.ModelAdmin):
     list_filter = ["source"]
     search_fields = ["title", "body", "source", "url"]
     date_hierarchy = "published_at"
+    # A link typed without a scheme is taken as https (Django 6's default, stated now).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     inlines = [RelatedItemInline, ArticleRevisionInline]
     actions = ["download_geojson", "download_csv"]
     readonly_fields = [
