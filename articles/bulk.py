@@ -73,7 +73,7 @@ def insert_tuples(model: type[models.Model], attnames: Sequence[str], rows: list
         if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
             is_date = f.get_internal_type() in _DATE_TYPES
             constants.append(f.get_db_prep_save(now, connection) if is_date else now)
-        elif callable(f.default):
+        elif f.has_default() and callable(f.default):
             raise ValueError(f"{model.__name__}.{f.attname} has a per-row default: use insert_rows")
         else:
             constants.append(f.get_default())

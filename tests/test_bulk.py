@@ -1,0 +1,58 @@
+"""The import's plain INSERTs: what they store is what the ORM would have stored."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from articles.bulk import insert_tuples
+from articles.models import GeocodeLookup, Mention
+from tests.factories import make_article, make_place
+
+pytestmark = pytest.mark.django_db
+
+
+def test_tuples_go_in_as_the_orm_would_store_them_with_defaults_for_the_rest():
+    article, place = make_article(), make_place()
+    day = dt.date(2016, 11, 4)
+    columns = ("article_id", "place_id", "surface", "normalised", "start", "end", "sentence")
+    values = (article.pk, place.pk, "al-Zahour", "zahur", 10, 19, "They entered al-Zahour.")
+    insert_tuples(
+        Mention,
+        (*columns, "status", "event_date"),
+        [(*values, "advance", day), (*values, "fighting", day + dt.timedelta(days=1))],
+    )
+
+    stored = list(Mention.objects.order_by("event_date"))
+    assert [(m.status, m.event_date) for m in stored] == [
+        ("advance", day),
+        ("fighting", day + dt.timedelta(days=1)),
+    ]
+    first = stored[0]
+    assert tuple(getattr(first, c) for c in columns) == values
+    # Left out: each field's default, and one "now" for both timestamps.
+    assert (first.section, first.decided_by, first.rejected, first.is_primary) == (
+        "body",
+        "auto",
+        False,
+        False,
+    )
+    assert first.parent_place_id is None and first.confidence == 1.0
+    assert first.created_at == first.updated_at == stored[1].created_at
+    assert first.created_at.tzinfo is not None
+
+
+def test_a_field_whose_default_is_made_per_row_must_be_given():
+    with pytest.raises(ValueError, match=r"GeocodeLookup\.raw .*insert_rows"):
+        insert_tuples(
+            GeocodeLookup,
+            ("provider", "query", "normalised", "outcome"),
+            [("nominatim", "Zahour", "zahur", "found")],
+        )
+    assert not GeocodeLookup.objects.exists()
+
+
+def test_no_rows_is_no_statement(django_assert_num_queries):
+    with django_assert_num_queries(0):
+        insert_tuples(Mention, ("article_id",), [])
