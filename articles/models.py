@@ -291,17 +291,19 @@ class Mention(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_index=False,  # indexed where set: see Meta
         help_text="Where an unresolved name is drawn meanwhile (e.g. east Mosul), precision 3.",
     )
     surface = models.CharField(max_length=300, help_text="The text as the report spells it.")
-    normalised = models.CharField(max_length=300, db_index=True)
+    normalised = models.CharField(max_length=300)  # indexed for unresolved names: see Meta
     section = models.CharField(max_length=10, choices=Section.choices, default=Section.BODY)
     start = models.PositiveIntegerField(help_text="Character offset in the section's text.")
     end = models.PositiveIntegerField()
     sentence = models.TextField()
-    # No index on status or is_primary: nothing selects mentions by them alone (six values and
-    # two), and every index is one more B-tree each of an import's many inserts must update.
+    # No index on status, is_primary or decided_by: nothing selects mentions by one of them
+    # alone (six values, two and two), and every index slows each of an import's inserts.
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.MENTIONED)
+    # Indexed alone too: on SQLite, Django's "NOT rejected" cannot seek (rejected, event_date).
     event_date = models.DateField(db_index=True)
     date_precision = models.CharField(
         max_length=12, choices=DatePrecision.choices, default=DatePrecision.PUBLICATION
@@ -311,9 +313,7 @@ class Mention(models.Model):
         default=False,
         help_text="The report's main claim about this place, the one the map draws.",
     )
-    decided_by = models.CharField(
-        max_length=10, choices=DecidedBy.choices, default=DecidedBy.AUTO, db_index=True
-    )
+    decided_by = models.CharField(max_length=10, choices=DecidedBy.choices, default=DecidedBy.AUTO)
     rejected = models.BooleanField(default=False, help_text="An editor marked it a false positive.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -323,10 +323,25 @@ class Mention(models.Model):
 
     class Meta:
         ordering = ["article", "section", "start"]
+        # Every index is one more B-tree for each of an import's many inserts to update, so
+        # there are only those the queries use; the last two leave out the rows most mentions
+        # are (resolved, with no parent area), and cost those inserts nothing.
         indexes = [
+            # A place's mentions, by day; also every lookup by place alone, or with no place.
             models.Index(fields=["place", "event_date"]),
             # Windows and the slider's range read active mentions by day.
             models.Index(fields=["rejected", "event_date"]),
+            # The editors' queue and the geocoder group unresolved mentions by name.
+            models.Index(
+                fields=["normalised"],
+                condition=models.Q(place__isnull=True),
+                name="mention_unresolved_name",
+            ),
+            models.Index(
+                fields=["parent_place"],
+                condition=models.Q(parent_place__isnull=False),
+                name="mention_parent_place",
+            ),
         ]
 
     def __str__(self) -> str:
