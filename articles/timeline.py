@@ -28,8 +28,10 @@ _pending: ContextVar[dict | None] = ContextVar("timeline_pending", default=None)
 _session: ContextVar[_Session | None] = ContextVar("timeline_session", default=None)
 # Claim days an import re-walks from a remembered state; older new claims read the whole run.
 WINDOW_DAYS = 5
-# Places an import remembers the walk state of (each holds its run's report and source keys).
-MAX_REMEMBERED = 5_000
+# Places an import remembers the walk state of (each holds its run's report and source keys,
+# and its last days' claims): more than a large gazetteer has, so that a place is forgotten, and
+# its run read back from the database, only in a bigger one.
+MAX_REMEMBERED = 20_000
 
 
 @dataclass
