@@ -13,6 +13,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 
+from articles import ingest
 from articles.ingest import Status, ingest_paths, ingest_report, ingest_uploads
 from articles.models import Article, ArticleRevision, RelatedItem
 from articles.parsing import content_hash
@@ -357,3 +358,28 @@ def test_the_same_report_twice_in_one_batch_is_imported_then_updated(tmp_path):
     article = Article.objects.get()
     assert article.body == "They entered al-Zahour on Friday."
     assert article.revisions.get().raw_text == report(body="They entered on Friday.").decode()
+
+
+def test_an_import_leaves_the_garbage_collector_as_it_found_it(tmp_path, monkeypatch):
+    seen = []
+    real_write_batch = ingest._write_batch
+
+    def write_batch(batch):
+        seen.append((gc.get_threshold()[0], gc.get_freeze_count() > 0))
+        return real_write_batch(batch)
+
+    monkeypatch.setattr(ingest, "_write_batch", write_batch)
+    (tmp_path / "a.txt").write_bytes(report())
+    before = gc.get_threshold()
+    frozen = gc.get_freeze_count()
+    with pytest.raises(OSError):  # even when the import stops with an error
+        ingest_paths([str(tmp_path / "a.txt")], progress=False, on_outcome=_fail)
+    summary = ingest_paths([str(tmp_path)], progress=False)
+    assert summary.unchanged == 1
+    # While it wrote, few collections and none over what existed before; after, as before.
+    assert seen and all(threshold >= 50_000 and was_frozen for threshold, was_frozen in seen)
+    assert gc.get_threshold() == before and gc.get_freeze_count() == frozen
+
+
+def _fail(outcome):
+    raise OSError("the caller's disk is full")
