@@ -90,5 +90,11 @@ export function setupShare(currentQuery) {
     const button = event.target.closest && event.target.closest("button[data-copy]");
     if (button) copyField(document.getElementById(button.dataset.copy), status, button.dataset.what);
   });
-  dialog.addEventListener("close", () => opener.focus());
+  // Back to the button that opened it, unless focus is already somewhere else: the "close"
+  // event comes a task later, by when the browser may have restored focus itself and the
+  // reader (or a test) moved on to the slider, which must keep it.
+  dialog.addEventListener("close", () => {
+    const at = document.activeElement;
+    if (!at || at === document.body || dialog.contains(at)) opener.focus();
+  });
 }
