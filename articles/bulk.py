@@ -27,31 +27,26 @@ def insert_rows(model: type[models.Model], rows: list[dict]) -> None:
     defaults: dict[str, object] = {}  # what a row that leaves a field out gets
     per_row: list[models.Field] = []  # fields whose default is a callable, called per row
     fixed: dict[str, object] = {}  # auto_now(_add): the same for every row
-    dated: list[tuple[int, models.Field, dict]] = []  # columns whose values need adapting
+    dated: list[tuple[int, models.Field]] = []  # columns whose values need adapting
     for i, f in enumerate(fields):
         is_date = f.get_internal_type() in _DATE_TYPES
         if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
             fixed[f.attname] = f.get_db_prep_save(now, connection) if is_date else now
             continue
-        if callable(f.default):
+        if f.has_default() and callable(f.default):
             per_row.append(f)
         else:
             defaults[f.attname] = f.get_default()
         if is_date:
-            dated.append((i, f, {}))
+            dated.append((i, f))
     params = []
     for row in rows:
         merged = {**defaults, **row, **fixed}
         for f in per_row:
             if f.attname not in row:
                 merged[f.attname] = f.get_default()
-        values = [merged[a] for a in attnames]
-        for i, f, adapted in dated:
-            value = values[i]
-            if value not in adapted:
-                adapted[value] = f.get_db_prep_save(value, connection)
-            values[i] = adapted[value]
-        params.append(values)
+        params.append([merged[a] for a in attnames])
+    _adapt_dates(params, dated, connection)
     _execute(connection, model, fields, params)
 
 
@@ -78,21 +73,25 @@ def insert_tuples(model: type[models.Model], attnames: Sequence[str], rows: list
         else:
             constants.append(f.get_default())
     tail = tuple(constants)
-    dated = [(i, f, {}) for i, f in enumerate(given) if f.get_internal_type() in _DATE_TYPES]
-    if not dated:
-        params: list = [row + tail for row in rows]
+    dated = [(i, f) for i, f in enumerate(given) if f.get_internal_type() in _DATE_TYPES]
+    if dated:
+        params: list = [[*row, *tail] for row in rows]
+        _adapt_dates(params, dated, connection)
     else:
-        params = []
-        for row in rows:
-            values = list(row)
-            for i, f, adapted in dated:
-                value = values[i]
-                if value not in adapted:
-                    adapted[value] = f.get_db_prep_save(value, connection)
-                values[i] = adapted[value]
-            values.extend(tail)
-            params.append(values)
+        params = [row + tail for row in rows]
     _execute(connection, model, given + rest, params)
+
+
+def _adapt_dates(params: list[list], dated: list[tuple[int, models.Field]], connection) -> None:
+    """Adapt the date and time columns (index, field) of rows of values for the backend, in
+    place: each distinct value once per call (a batch's few days)."""
+    for i, f in dated:
+        adapted: dict = {}
+        for values in params:
+            value = values[i]
+            if value not in adapted:
+                adapted[value] = f.get_db_prep_save(value, connection)
+            values[i] = adapted[value]
 
 
 def _execute(connection, model: type[models.Model], fields: list[models.Field], params: list):
