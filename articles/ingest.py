@@ -18,6 +18,7 @@ import logging
 import os
 import stat as stat_mode
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -219,6 +220,10 @@ def ingest_paths(
     return summary
 
 
+_gc_lock = threading.Lock()
+_gc_state: dict = {"imports": 0, "threshold": None}
+
+
 @contextlib.contextmanager
 def _fewer_collections() -> Iterator[None]:
     """Spare a long import the cyclic garbage collector's walks over what it keeps alive.
@@ -227,17 +232,24 @@ def _fewer_collections() -> Iterator[None]:
     collector ran some 1,600 times in a 10,000-report import, 13 of them over the whole heap
     (the matcher, the session's places): about 1.7 s of a 10 s import. What exists when the
     import starts (the matcher) is frozen out of the collector's sight, and it runs a young
-    collection every 50,000 surviving new containers instead of 700. Both are undone on
-    leaving. The workers, forked inside, inherit both.
+    collection every 50,000 surviving new containers instead of 700. The workers, forked
+    inside, inherit both. The collector's settings belong to the process: imports that
+    overlap (two uploads in one web process) share them, and the last to finish restores them.
     """
-    threshold = gc.get_threshold()
-    gc.freeze()
-    gc.set_threshold(max(threshold[0], 50_000), *threshold[1:])
+    with _gc_lock:
+        _gc_state["imports"] += 1
+        if _gc_state["imports"] == 1:
+            _gc_state["threshold"] = threshold = gc.get_threshold()
+            gc.freeze()
+            gc.set_threshold(max(threshold[0], 50_000), *threshold[1:])
     try:
         yield
     finally:
-        gc.set_threshold(*threshold)
-        gc.unfreeze()
+        with _gc_lock:
+            _gc_state["imports"] -= 1
+            if not _gc_state["imports"]:
+                gc.set_threshold(*_gc_state["threshold"])
+                gc.unfreeze()
 
 
 def _batches(results: Iterable[prepare.Prepared | prepare.Refused]) -> Iterator[list[Outcome]]:

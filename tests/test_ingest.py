@@ -383,3 +383,14 @@ def test_an_import_leaves_the_garbage_collector_as_it_found_it(tmp_path, monkeyp
 
 def _fail(outcome):
     raise OSError("the caller's disk is full")
+
+
+def test_overlapping_imports_leave_the_collector_as_it_was_when_the_last_ends():
+    before, frozen = gc.get_threshold(), gc.get_freeze_count()
+    first, second = ingest._fewer_collections(), ingest._fewer_collections()
+    first.__enter__()
+    second.__enter__()
+    first.__exit__(None, None, None)  # the first import ends while the second still runs
+    assert gc.get_threshold()[0] >= 50_000
+    second.__exit__(None, None, None)
+    assert gc.get_threshold() == before and gc.get_freeze_count() == frozen
