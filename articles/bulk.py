@@ -14,58 +14,44 @@ def insert_rows(model: type[models.Model], rows: list[dict]) -> None:
     """INSERT rows (attname -> value) in one executemany.
 
     bulk_create costs several times the geoparsing of a report (an instance and a chain of field
-    calls per value). Fields a row leaves out get their default, or now for auto_now(_add);
-    only dates and times need the backend's adaptation, each distinct value once per call (a
-    report's few days, one "now"). The primary key comes from the database.
+    calls per value). Fields a row leaves out get their default (a callable one called per
+    row), auto_now(_add) fields get now; the rest is insert_tuples. The primary key comes from
+    the database.
     """
     if not rows:
         return
-    connection = connections[router.db_for_write(model)]
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    fields = [f for f in _insertable(model) if not _sets_now(f)]
+    per_row = [f for f in fields if f.has_default() and callable(f.default)]
+    defaults = {f.attname: f.get_default() for f in fields if f not in per_row}
     attnames = [f.attname for f in fields]
-    now = timezone.now()
-    defaults: dict[str, object] = {}  # what a row that leaves a field out gets
-    per_row: list[models.Field] = []  # fields whose default is a callable, called per row
-    fixed: dict[str, object] = {}  # auto_now(_add): the same for every row
-    dated: list[tuple[int, models.Field]] = []  # columns whose values need adapting
-    for i, f in enumerate(fields):
-        is_date = f.get_internal_type() in _DATE_TYPES
-        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
-            fixed[f.attname] = f.get_db_prep_save(now, connection) if is_date else now
-            continue
-        if f.has_default() and callable(f.default):
-            per_row.append(f)
-        else:
-            defaults[f.attname] = f.get_default()
-        if is_date:
-            dated.append((i, f))
-    params = []
+    tuples = []
     for row in rows:
-        merged = {**defaults, **row, **fixed}
+        merged = {**defaults, **row}
         for f in per_row:
             if f.attname not in row:
                 merged[f.attname] = f.get_default()
-        params.append([merged[a] for a in attnames])
-    _adapt_dates(params, dated, connection)
-    _execute(connection, model, fields, params)
+        tuples.append(tuple([merged[a] for a in attnames]))
+    insert_tuples(model, attnames, tuples)
 
 
 def insert_tuples(model: type[models.Model], attnames: Sequence[str], rows: list[tuple]) -> None:
     """INSERT rows given as tuples of the `attnames` values, in that order, in one executemany.
 
-    insert_rows for the hottest table: no dict per row to build and merge. A field left out
-    gets its default (which must not be a callable) or now for auto_now(_add).
+    For the hottest table: no dict per row to build and merge. A field left out gets its
+    default (which must not be a callable: see insert_rows) or now for auto_now(_add). Only
+    dates and times need the backend's adaptation, each distinct value once per call (a
+    batch's few days, one "now").
     """
     if not rows:
         return
     connection = connections[router.db_for_write(model)]
-    named = {f.attname: f for f in model._meta.concrete_fields if not f.primary_key}
+    named = {f.attname: f for f in _insertable(model)}
     given = [named[a] for a in attnames]
     rest = [f for a, f in named.items() if a not in set(attnames)]
     now = timezone.now()
     constants = []
     for f in rest:
-        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+        if _sets_now(f):
             is_date = f.get_internal_type() in _DATE_TYPES
             constants.append(f.get_db_prep_save(now, connection) if is_date else now)
         elif f.has_default() and callable(f.default):
@@ -80,6 +66,14 @@ def insert_tuples(model: type[models.Model], attnames: Sequence[str], rows: list
     else:
         params = [row + tail for row in rows]
     _execute(connection, model, given + rest, params)
+
+
+def _insertable(model: type[models.Model]) -> list[models.Field]:
+    return [f for f in model._meta.concrete_fields if not f.primary_key]
+
+
+def _sets_now(field: models.Field) -> bool:
+    return getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
 
 
 def _adapt_dates(params: list[list], dated: list[tuple[int, models.Field]], connection) -> None:
