@@ -36,12 +36,16 @@ MAX_REMEMBERED = 20_000
 
 @dataclass
 class _Resume:
-    """Where a place's walk can resume: the state after its last claim day before `window`, and
-    the claims that count from `window` on (one per report and day), to walk again from there."""
+    """Where a place's walk can resume: the state before its last few claim days, and the
+    claims that count on those days (one per report and day), to walk again from there."""
 
-    window: dt.date
     walk: frontline.Walk
     by_day: dict[dt.date, list[frontline.Claim]]
+
+    @property
+    def window(self) -> dt.date:
+        """The first of the days walked again; new claims from it on can resume here."""
+        return min(self.by_day)
 
 
 @dataclass
@@ -67,7 +71,7 @@ class _Session:
         for day in days:
             if day == window:
                 kept = {d: by_day[d] for d in days if d >= window}
-                self.places[place] = _Resume(day, walk.copy(), kept)
+                self.places[place] = _Resume(walk.copy(), kept)
             steps.append((day, walk.step(day, by_day[day])))
         while len(self.places) > MAX_REMEMBERED:
             del self.places[next(iter(self.places))]
@@ -118,8 +122,8 @@ def added(
     Periods ending before a place's first new claim cannot change, so only the status run that
     claim falls in is recomputed; a place named without a claim just needs to be on the map.
     With `claims`, the new claims themselves (as `_claims` would read them back: the source as
-    `source_key` gives it), an import session
-    adds them to the ones it remembers instead of reading its places' last days back.
+    `source_key` gives it), an import session adds them to the ones it remembers instead of
+    reading its places' last days back.
     """
     pending = _pending.get()
     if pending is None:
