@@ -146,7 +146,7 @@ class Candidate:
 by_start = attrgetter("start")  # a Candidate's
 
 
-def bank_in(text: str, whole: bool = False) -> str:
+def bank_in(text: str) -> str:
     """'east' or 'west' when `text` names one side of the Tigris and not the other."""
     low = text.lower()
     east = ("east" in low or "left" in low) and _EAST_FINDER.found_in(text, low)

@@ -508,7 +508,7 @@ def _chain(places: dict[str, PlaceInfo], key: str | None) -> tuple[str, ...]:
 
 def _report_bank(matcher: Matcher, text: str, per_section: list[list[Candidate]]) -> str:
     """The bank a report is about, when it names one side of the river and not the other."""
-    banks = {bank_in(text, whole=True)} - {""}
+    banks = {bank_in(text)} - {""}
     if not banks:
         banks = {
             matcher.places[c.keys[0]].bank

@@ -235,15 +235,7 @@ class TriggeredPattern:
 
     def stem_starts(self, lower: str) -> set[int]:
         """Where a stem starts in `lower`, a lower-cased text."""
-        if len(self.stems) > self._FEW_STEMS:
-            return {end - n for end, n in self._automaton.iter(lower)}
-        starts = set()
-        for stem in self.stems:
-            at = lower.find(stem)
-            while at >= 0:
-                starts.add(at)
-                at = lower.find(stem, at + 1)
-        return starts
+        return set(self._each_stem(lower))
 
     def matches_at(
         self, text: str, lower: str, starts: set[int], first_only: bool = False

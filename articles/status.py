@@ -152,7 +152,6 @@ _TRIGGERS = (
     "resistance engaged combat gunfight mortar sniper suicide car vbied air bombard"
 ).split()
 CUE_FINDER = TriggeredPattern(_CUES, _TRIGGERS, by_char=_CUES_BY_CHAR)
-_FIND = CUE_FINDER  # its former name, which the tests of the cue rules use
 # A word shortly before a cue that turns it into an intent, a future or a denial.
 _GUARD_WORDS = frozenset(
     "will would could may might shall aim aims aiming plan plans planning seek seeks seeking "

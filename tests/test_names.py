@@ -15,7 +15,7 @@ from articles.names import (
     split_parts,
     split_words,
 )
-from articles.status import _CUES, _CUES_BY_CHAR, _FIND, _TRIGGERS
+from articles.status import _CUES, _CUES_BY_CHAR, _TRIGGERS, CUE_FINDER
 
 WHOLE_CUES = TriggeredPattern(_CUES, _TRIGGERS)
 
@@ -108,7 +108,7 @@ def test_cue_rules_tried_by_first_character_match_as_the_whole_rules_do(words):
                 full and full.span(),
                 full and full.lastgroup,
             )
-    found = [(m.span(), m.lastgroup) for m in _FIND.matches(sentence)]
+    found = [(m.span(), m.lastgroup) for m in CUE_FINDER.matches(sentence)]
     assert found == [(m.span(), m.lastgroup) for m in WHOLE_CUES.finditer(sentence)]
 
 
