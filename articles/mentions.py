@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
 
 from django.conf import settings
+from django.db import transaction
 
 from articles import prepare, timeline
-from articles.bulk import insert_tuples
+from articles.bulk import delete_ids, insert_tuples
 from articles.frontline import Claim
 from articles.geoparse import FoundMention, geoparse
 from articles.matcher import get_matcher, place_ids
@@ -33,30 +36,51 @@ def find_mentions(article: Article, related_titles: list[str] | None = None) -> 
     )
 
 
-def geoparse_article(article: Article) -> list[Mention]:
-    """Replace the report's automatic mentions with fresh ones; call inside a transaction."""
-    with timeline.deferred():
-        return _replace_mentions(article)
+def geoparse_article(article: Article) -> int:
+    """Replace one report's automatic mentions with fresh ones (see replace_mentions); a count."""
+    return replace_mentions([article])[0]
 
 
-def _replace_mentions(article: Article) -> list[Mention]:
-    found = find_mentions(article)
-    kept = list(
-        Mention.objects.filter(article=article)
-        .exclude(decided_by=Mention.DecidedBy.AUTO, rejected=False)
-        .values_list("section", "start", "sentence", "place_id", "is_primary", "rejected")
-    )
-    taken = {_spot(section, start, sentence) for section, start, sentence, *_ in kept}
-    # An editor's primary mention of a place is the report's claim about it; ours steps back.
-    editor_primary = {place for *_, place, primary, rejected in kept if primary and not rejected}
-    Mention.objects.filter(
-        article=article, decided_by=Mention.DecidedBy.AUTO, rejected=False
-    ).delete()
-    rows = _mention_rows(article, found, taken, editor_primary)
-    timeline.touch(row[_PLACE] for row in rows)  # the deleted ones touched theirs
-    return Mention.objects.bulk_create(
-        Mention(**dict(zip(COLUMNS, row, strict=True))) for row in rows
-    )
+def replace_mentions(articles: Sequence[Article]) -> tuple[int, int]:
+    """Replace these reports' automatic mentions with fresh ones, never over an editor's decision.
+
+    One transaction for the lot, which rebuilds the places they touch once, on its way out. The
+    automatic mentions go without rows in the history: like the import's, they are the
+    geoparser's, and the history is the record of editors' decisions, which stay. Returns the
+    number of mentions stored and how many of them are unresolved.
+    """
+    if not articles:
+        return 0, 0
+    found = {article.pk: find_mentions(article) for article in articles}
+    auto = Mention.DecidedBy.AUTO
+    with transaction.atomic(), timeline.deferred():
+        kept: dict[int, list[tuple]] = defaultdict(list)
+        decisions = (
+            Mention.objects.filter(article_id__in=found)
+            .exclude(decided_by=auto, rejected=False)
+            .values_list("article_id", "section", "start", "sentence", "place_id", "is_primary",
+                         "rejected")
+        )
+        for article_id, *decision in decisions:
+            kept[article_id].append(decision)
+        old = list(
+            Mention.objects.filter(article_id__in=found, decided_by=auto, rejected=False)
+            .values_list("pk", "place_id")
+        )
+        delete_ids(Mention, [pk for pk, _ in old])
+        ids = place_ids()
+        rows = []
+        for article in articles:
+            held = kept.get(article.pk, ())
+            taken = {_spot(section, start, sentence) for section, start, sentence, *_ in held}
+            # An editor's primary mention of a place is the report's claim about it; ours steps
+            # back.
+            editor_primary = {place for *_, place, primary, rejected in held
+                              if primary and not rejected}
+            rows += _mention_rows(article, found[article.pk], taken, editor_primary, ids=ids)
+        insert_tuples(Mention, COLUMNS, rows)
+        timeline.touch([place for _, place in old] + [row[_PLACE] for row in rows])
+    return len(rows), sum(1 for row in rows if row[_PLACE] is None)
 
 
 def geoparse_new_article(article: Article, related_titles: list[str]) -> int:

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from articles.bulk import insert_tuples
+from articles.bulk import delete_ids, insert_tuples
 from articles.models import GeocodeLookup, Mention
 from tests.factories import make_article, make_place
 
@@ -56,3 +56,24 @@ def test_a_field_whose_default_is_made_per_row_must_be_given():
 def test_no_rows_is_no_statement(django_assert_num_queries):
     with django_assert_num_queries(0):
         insert_tuples(Mention, ("article_id",), [])
+
+
+def test_delete_ids_removes_exactly_those_rows_in_chunks(django_assert_num_queries):
+    article = make_article()
+    day = dt.date(2016, 11, 4)
+    columns = ("article_id", "surface", "normalised", "start", "end", "sentence", "event_date")
+    rows = [(article.pk, f"Name{i}", f"name{i}", i, i + 5, "S.", day) for i in range(7)]
+    insert_tuples(Mention, columns, rows)
+    ids = list(Mention.objects.order_by("start").values_list("pk", flat=True))
+
+    with django_assert_num_queries(3):  # five ids, two per statement
+        delete_ids(Mention, ids[1:6], chunk=2)
+
+    assert list(Mention.objects.order_by("start").values_list("pk", flat=True)) == [ids[0], ids[6]]
+    # No signal ran: a delete through the ORM would have left a history row for each.
+    assert not Mention.history.filter(history_type="-").exists()
+
+
+def test_deleting_no_ids_is_no_statement(django_assert_num_queries):
+    with django_assert_num_queries(0):
+        delete_ids(Mention, [])

@@ -44,7 +44,7 @@ def article(gazetteer):
 def test_it_stores_resolved_unresolved_and_related_mentions(article, gazetteer):
     made = geoparse_article(article)
     stored = list(Mention.objects.filter(article=article).order_by("section", "start"))
-    assert len(made) == len(stored)
+    assert made == len(stored)
     summary = [(m.section, m.place.slug if m.place else None, m.surface, m.status) for m in stored]
     assert summary == [
         ("body", "zahour", "al-Zahour", "advance"),

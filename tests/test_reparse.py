@@ -8,7 +8,9 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from articles.models import Alias, Mention, Status
+from articles import timeline
+from articles.management.commands import reparse as reparse_command
+from articles.models import Alias, Mention, PlaceStatusPeriod, Status
 from tests.factories import make_article, make_place
 
 pytestmark = pytest.mark.django_db
@@ -85,6 +87,43 @@ def test_editor_decisions_survive_a_reparse(reports):
     assert Mention.objects.filter(article=new, surface="Mosul").count() == 1
     rejected.refresh_from_db()
     assert rejected.rejected
+
+
+def _periods() -> list[tuple]:
+    return list(
+        PlaceStatusPeriod.objects.order_by("place__slug", "start").values_list(
+            "place__slug", "start", "end", "status", "detail", "since", "reports", "sources"
+        )
+    )
+
+
+def test_reports_in_several_batches_leave_the_map_as_a_full_rebuild_would(reports, monkeypatch):
+    monkeypatch.setattr(reparse_command, "BATCH_REPORTS", 1)
+    reparse()
+    kokjeli = make_place("Kokjeli", slug="kokjeli")
+    Alias.objects.create(place=kokjeli, text="Gogjali")
+
+    assert "Reparsed 2 reports" in reparse()
+
+    after = _periods()
+    assert {slug for slug, *_ in after} == {"kokjeli", "mosul"}
+    timeline.rebuild_all()
+    assert _periods() == after
+
+
+def test_the_history_keeps_editors_decisions_not_the_geoparsers_churn(reports):
+    _, new = reports
+    reparse()
+    mosul = Mention.objects.get(article=new, surface="Mosul")
+    mosul.decided_by = Mention.DecidedBy.EDITOR
+    mosul.save()
+    before = list(Mention.history.values_list("history_id", flat=True))
+
+    reparse()
+
+    # The automatic mentions were replaced, and the editor's change is still on record.
+    assert list(Mention.history.values_list("history_id", flat=True)) == before
+    assert Mention.history.filter(id=mosul.pk, decided_by=Mention.DecidedBy.EDITOR).exists()
 
 
 def test_a_bad_since_date_is_an_error_that_says_the_format(reports):

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Iterable, Iterator
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import transaction
 from tqdm import tqdm
 
-from articles.mentions import geoparse_article
+from articles.mentions import replace_mentions
 from articles.models import Article
 
 logger = logging.getLogger(__name__)
+# Reports per transaction: the places they name are rebuilt once per batch, not once per report.
+BATCH_REPORTS = 200
 
 
 def _day(value: str) -> dt.date:
@@ -22,6 +24,17 @@ def _day(value: str) -> dt.date:
         return dt.date.fromisoformat(value)
     except ValueError as exc:
         raise CommandError(f"--since {value!r} is not a date; write it as YYYY-MM-DD") from exc
+
+
+def _batches(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
+    batch = []
+    for article in articles:
+        batch.append(article)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 class Command(BaseCommand):
@@ -45,11 +58,10 @@ class Command(BaseCommand):
             disable=not self.stdout.isatty(),
             file=self.stderr._out,
         )
-        for article in progress:
-            with transaction.atomic():
-                made = geoparse_article(article)
-            mentions += len(made)
-            unresolved += sum(1 for m in made if m.place_id is None)
+        for batch in _batches(progress, BATCH_REPORTS):
+            made, not_placed = replace_mentions(batch)
+            mentions += made
+            unresolved += not_placed
         summary = (
             f"Reparsed {total} reports: {mentions} automatic mentions ({unresolved} unresolved)."
         )
