@@ -123,6 +123,10 @@ def _copy_mention(mention: FoundMention) -> FoundMention:
 class Matcher:
     """All gazetteer names in one automaton over folded words."""
 
+    # The words of reports keep coming (numbers, names, typos): past this many folded words the
+    # cache starts again, so a long-lived process's matcher does not grow without end.
+    fold_cache_limit = 100_000
+
     def __init__(
         self,
         entries: Iterable[NameEntry],
@@ -180,6 +184,9 @@ class Matcher:
         """Split `text` into words and find every gazetteer name on word boundaries."""
         parts = split_parts(text)
         words = parts[1::2]
+        if len(self.fold_cache) > self.fold_cache_limit:
+            # A new dict rather than clear(): a thread folding with the old one is not disturbed.
+            self.fold_cache = {}
         folded = fold_words(words, self.fold_cache)
         chosen: list[tuple[int, int, str, tuple[str, ...]]] = []
         if self.names and words:

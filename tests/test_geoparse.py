@@ -277,6 +277,19 @@ def test_an_empty_gazetteer_finds_nothing_but_unresolved_names():
     assert [(m.place_key, m.surface) for m in found] == [(None, "Zuhur")]
 
 
+def test_the_fold_cache_starts_again_past_its_limit_and_finds_the_same():
+    matcher = make_matcher()
+    matcher.fold_cache_limit = 50
+    body = "Troops entered the Zahour district on Sunday (January 1).\n\n"
+    summary = [(m.place_key, m.start, m.status) for m in parse(body)]
+    for n in range(20):
+        filler = " ".join(f"Word{n}x{i}" for i in range(10))
+        found = geoparse("Report", body + filler + ".", [], FRIDAY, matcher)
+        # At most the limit plus the words of one text (the body's 19); unbounded, 200 and more.
+        assert len(matcher.fold_cache) <= 50 + 19
+        assert [(m.place_key, m.start, m.status) for m in found] == summary
+
+
 @pytest.mark.parametrize("alias", ["al-Zahour", "Zuhur", "Zohour", "ZOHOUR"])
 def test_every_spelling_of_a_place_is_found(alias):
     assert places(parse(f"Troops entered {alias} on Friday.")) == ["zahour"]
