@@ -44,10 +44,12 @@ def geoparse_article(article: Article) -> int:
 def replace_mentions(articles: Sequence[Article]) -> tuple[int, int]:
     """Replace these reports' automatic mentions with fresh ones, never over an editor's decision.
 
-    One transaction for the lot, which rebuilds the places they touch once, on its way out. The
-    automatic mentions go without rows in the history: like the import's, they are the
-    geoparser's, and the history is the record of editors' decisions, which stay. Returns the
-    number of mentions stored and how many of them are unresolved.
+    One transaction for the lot. On its way out, each place's periods are recomputed from the
+    status run that its first changed claim (gone or new) falls in, as an import does: in date
+    order, a batch then costs the same however long the places' pasts grow. A place left with
+    no mention at all leaves the map. The automatic mentions go without rows in the history:
+    like the import's, they are the geoparser's, and the history is the record of editors'
+    decisions, which stay. Returns the number of mentions stored and how many are unresolved.
     """
     if not articles:
         return 0, 0
@@ -65,9 +67,9 @@ def replace_mentions(articles: Sequence[Article]) -> tuple[int, int]:
             kept[article_id].append(decision)
         old = list(
             Mention.objects.filter(article_id__in=found, decided_by=auto, rejected=False)
-            .values_list("pk", "place_id")
+            .values_list("pk", "place_id", "section", "status", "event_date")
         )
-        delete_ids(Mention, [pk for pk, _ in old])
+        delete_ids(Mention, [pk for pk, *_ in old])
         ids = place_ids()
         rows = []
         for article in articles:
@@ -79,8 +81,32 @@ def replace_mentions(articles: Sequence[Article]) -> tuple[int, int]:
                               if primary and not rejected}
             rows += _mention_rows(article, found[article.pk], taken, editor_primary, ids=ids)
         insert_tuples(Mention, COLUMNS, rows)
-        timeline.touch([place for _, place in old] + [row[_PLACE] for row in rows])
+        _changed(
+            [place for _, place, *_ in old],
+            [claim for _, *claim in old]
+            + [(row[_PLACE], row[_SECTION], row[_STATUS], row[_DAY]) for row in rows],
+            {row[_PLACE] for row in rows},
+        )
     return len(rows), sum(1 for row in rows if row[_PLACE] is None)
+
+
+def _changed(old_places: list[int | None], claims: list[tuple], named: set[int | None]) -> None:
+    """Tell the timeline what replacing mentions changed: `claims` (place, section, status, day)
+    are the mentions gone and come, `named` the places the new ones name."""
+    mentioned, related = Status.MENTIONED.value, Mention.Section.RELATED.value
+    first: dict[int, dt.date] = {}
+    for place, section, status, day in claims:
+        if place is not None and status != mentioned and section != related:
+            if place not in first or day < first[place]:
+                first[place] = day
+    gone = set(old_places) - named - {None}
+    if gone:
+        # A place no mention names any more leaves the map: its periods are rebuilt from nothing.
+        still = Mention.objects.filter(place_id__in=gone, rejected=False).values_list(
+            "place_id", flat=True
+        )
+        timeline.touch(gone - set(still))
+    timeline.added(first, named)
 
 
 def geoparse_new_article(article: Article, related_titles: list[str]) -> int:

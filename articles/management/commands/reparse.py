@@ -16,7 +16,7 @@ from articles.models import Article
 
 logger = logging.getLogger(__name__)
 # Reports per transaction: the places they name are rebuilt once per batch, not once per report.
-BATCH_REPORTS = 200
+BATCH_REPORTS = 1000
 
 
 def _day(value: str) -> dt.date:
