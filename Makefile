@@ -7,7 +7,7 @@ PORT ?= 8000
 # Tests run with debug off, as production does; the key is for tests only.
 TEST_ENV := DJANGO_SECRET_KEY=test-only-not-secret DJANGO_DEBUG=0 DJANGO_ALLOWED_HOSTS=localhost,127.0.0.1,testserver
 
-.PHONY: run setup test browser lint bench bench-quick clean
+.PHONY: run setup test screenshots browser lint bench bench-quick clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,11 @@ browser: $(VENV)/.installed-dev
 test: $(VENV)/.installed-dev browser
 	mkdir -p var
 	$(TEST_ENV) $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Refresh the README's pictures in docs/: the browser tests save them only when asked to.
+screenshots: $(VENV)/.installed-dev browser
+	mkdir -p var
+	$(TEST_ENV) NEWSMAP_SCREENSHOTS=docs $(BIN)/python -m pytest tests/browser $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/python -m ruff check .

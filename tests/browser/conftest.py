@@ -7,7 +7,8 @@ The browser is found in this order: the path in NEWSMAP_CHROMIUM; Playwright's o
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 
@@ -17,6 +18,23 @@ from benchmarks.chromium import BLANK_TILE, CHROMIUM_ARGS, find_chromium
 # made from the test are still synchronous, so allow them.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+# Screenshots are opt-in: `make screenshots` sets this to docs/ to refresh the README's pictures.
+SCREENSHOTS = "NEWSMAP_SCREENSHOTS"
+# Resolves once every Leaflet map in a document has stood still for ten animation frames: no
+# zoom animation running and its map pane not moving (a pan, or a popup's autopan).
+MAPS_AT_REST = """async () => {
+  const panes = [...document.querySelectorAll(".leaflet-map-pane")];
+  const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
+  const look = () => panes.map((p) => p.className + getComputedStyle(p).transform).join();
+  let last = null;
+  for (let still = 0; panes.length && still < 10; ) {
+    await frame();
+    const now = look();
+    const moving = now !== last || panes.some((p) => p.classList.contains("leaflet-zoom-anim"));
+    still = moving ? 0 : still + 1;
+    last = now;
+  }
+}"""
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -83,3 +101,29 @@ def seeded(transactional_db) -> None:
 
     call_command("load_gazetteer", verbosity=0)
     call_command("import_articles", str(settings.BASE_DIR / "articles/data/reports"), verbosity=0)
+
+
+@pytest.fixture
+def screenshot() -> Callable[..., Path | None]:
+    """`screenshot(target, name, **options)` saves `target` (a page or a locator) as NAME.png.
+
+    Only when NEWSMAP_SCREENSHOTS names a directory; otherwise it does nothing, so a test run
+    leaves the work tree as it found it. Before the shot every Leaflet map on the page, in
+    frames too, is let come to rest and the focused element is blurred, so no half-finished
+    zoom or focus ring shows. `options` go to Playwright's `screenshot` (`clip`, `full_page`).
+    """
+    directory = os.environ.get(SCREENSHOTS)
+
+    def take(target, name: str, **options) -> Path | None:
+        if not directory:
+            return None
+        path = Path(directory) / f"{name}.png"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        page = getattr(target, "page", target)
+        for frame in page.frames:
+            frame.evaluate(MAPS_AT_REST)
+        page.evaluate("() => document.activeElement && document.activeElement.blur()")
+        target.screenshot(path=str(path), animations="disabled", caret="hide", **options)
+        return path
+
+    return take

@@ -9,6 +9,7 @@ import pytest
 from django.contrib.auth.models import Group, Permission, User
 
 from articles.models import Place
+from articles.names import normalise
 from tests.factories import make_article, make_mention, make_place
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -126,23 +127,44 @@ def test_typing_coordinates_moves_the_marker(page, live_server, editor, reported
     assert page.console_errors == []
 
 
-def test_an_unresolved_name_becomes_a_place_in_two_clicks(page, live_server, editor, settings):
+def test_an_unresolved_name_becomes_a_place_in_two_clicks(
+    page, live_server, editor, settings, screenshot
+):
     settings.NEWSMAP_GEOCODER = "none"
     east = make_place(
         "East Mosul", slug="east-mosul", kind=Place.Kind.CITY, latitude=36.35, longitude=43.2
     )
-    for n in range(2):
+    for title in ("Clashes in Gogjali on Mosul's edge", "Iraqi troops hold Gogjali"):
         make_mention(
-            make_article(f"Clashes in Gogjali {n}"),
+            make_article(title),
             None,
             surface="Gogjali",
             normalised="gugjali",
             parent_place=east,
             sentence="Clashes went on in Gogjali.",
         )
+    make_mention(
+        make_article("Villagers return to Bazwaya"),
+        None,
+        surface="Bazwaya",
+        normalised=normalise("Bazwaya"),
+        parent_place=east,
+        sentence="Families returned to Bazwaya after it was retaken.",
+    )
     log_in(page, live_server.url, "/admin/articles/mention/review/")
+    # The most widely reported name comes first.
+    rows = page.locator("tr.newsmap-queue-row")
+    assert [rows.nth(i).get_attribute("data-name") for i in range(rows.count())] == [
+        "gugjali",
+        normalise("Bazwaya"),
+    ]
+    screenshot(page, "screenshot-review")
     page.click("tr[data-name=gugjali] a.newsmap-create")
     page.wait_for_selector("#newsmap-place-map[data-ready=true]")
+    # Prefilled honestly: at the parent area, precision 3, with a source that says so.
+    assert page.input_value("#id_precision") == str(Place.Precision.PARENT_AREA.value)
+    assert page.input_value("#id_source").startswith("Editor: placed at the parent area")
+    screenshot(page, "screenshot-admin", full_page=True)
     page.click("#place_form input[type=submit]")
     page.wait_for_url(f"{live_server.url}/admin/articles/mention/review/")
     assert "resolved: 2 mention(s)" in page.content()

@@ -76,7 +76,9 @@ def box_centre(locator) -> tuple[float, float]:
     return box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
 
 
-def test_another_site_frames_the_embed_focused_on_a_place(page, live_server, seeded, other_site):
+def test_another_site_frames_the_embed_focused_on_a_place(
+    page, live_server, seeded, other_site, screenshot
+):
     src = f"{live_server.url}/embed/?date=2017-01-02&place=intisar"
     page.goto(other_site.frame("/embed.html", src))
     frame = page.locator("#newsmap").element_handle().content_frame()
@@ -108,6 +110,19 @@ def test_another_site_frames_the_embed_focused_on_a_place(page, live_server, see
     assert link.get_attribute("href") == "/articles/?place=intisar"
     credit = frame.locator("a.embed-credit")
     assert (credit.get_attribute("target"), credit.get_attribute("rel")) == ("_blank", "noopener")
+    # The other site's page, cropped to its heading and the frame.
+    frame_box = page.locator("#newsmap").bounding_box()
+    margin = frame_box["x"]
+    screenshot(
+        page,
+        "screenshot-embed",
+        clip={
+            "x": 0,
+            "y": 0,
+            "width": frame_box["x"] + frame_box["width"] + margin,
+            "height": frame_box["y"] + frame_box["height"] + margin,
+        },
+    )
 
     slider.press("ArrowLeft")
     frame.wait_for_selector("#map[data-places-date='2017-01-01']")

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from pathlib import Path
 
 import pytest
 
 pytestmark = pytest.mark.browser
 
-SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "screenshot-map.png"
 HOSTILE = "<img src=x onerror=alert(1)>"
 
 
@@ -26,7 +24,7 @@ def place_marker(page, slug: str):
     return page.locator(f".place-marker[data-slug='{slug}']")
 
 
-def test_the_slider_redraws_places_and_the_list_follows(page, live_server, seeded):
+def test_the_slider_redraws_places_and_the_list_follows(page, live_server, seeded, screenshot):
     page.goto(live_server.url + "/")
     page.wait_for_selector("#map[data-places-date]")
 
@@ -46,7 +44,7 @@ def test_the_slider_redraws_places_and_the_list_follows(page, live_server, seede
     assert place_marker(page, "intisar").get_attribute("data-status") == "none"
     assert "date=2016-11-04" in page.url
     assert int(page.locator("#map").get_attribute("data-reports")) >= 1
-    page.screenshot(path=str(SCREENSHOT))
+    screenshot(page, "screenshot-map")
 
     page.locator(".place-row a.focus-place[data-slug='zahour']").click()
     page.wait_for_selector("#place-detail[data-slug='zahour']")
