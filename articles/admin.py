@@ -332,6 +332,7 @@ class MentionAdmin(SimpleHistoryAdmin):
                     "status",
                     ("event_date", "date_precision"),
                     "is_primary",
+                    "container",
                     "rejected",
                 ],
                 "description": "Saving this form makes the mention an editor's decision, "

@@ -40,6 +40,7 @@ _WEEKDAYS = {
     )
 }
 _MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
+MONTH_PATTERN = _MONTH  # the month names and their abbreviations, longest first
 _NUMBERS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "1": 1, "2": 2, "3": 3}
 
 # Month names are matched case-sensitively: "may 5" is not a date, "May 5" is.

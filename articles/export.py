@@ -148,6 +148,7 @@ def _mention_record(mention: Mention) -> dict:
         "section": mention.section,
         "sentence": mention.sentence,
         "is_primary": mention.is_primary,
+        "container": mention.container,
         "decided_by": mention.decided_by,
         "rejected": mention.rejected,
     }

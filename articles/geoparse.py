@@ -54,6 +54,17 @@ _ABBREVIATIONS = frozenset(
     "u.s u.n vs etc".split()
 )
 _QUOTES = frozenset('"“”')
+# An agency's dateline before the body's first sentence: "ERBIL, Kurdistan Region (Kurdistan24) –",
+# "BAGHDAD (AP) —", "IRBIL, Jan 19 (KUNA) --", "Baghdad, Nov 3 :". The city is where the report
+# was filed, not where the event was: it is only mentioned. A place in capitals, or a place with
+# a day; then perhaps a region or country, a day and an agency in brackets; then a dash (a hyphen
+# after a space: "US-led" is no dateline) or a colon.
+_DATELINE = re.compile(
+    r"\s*(?:[A-Z][A-Z'’.-]+(?: [A-Z][A-Z'’.-]+){0,2}(?:, ?[A-Z][A-Za-z]+(?: [A-Z][a-z]+)?)?"
+    rf"(?:,? (?:{dates.MONTH_PATTERN})\.? \d{{1,2}})?"
+    rf"|[A-Z][a-z]+(?: [A-Z][a-z]+)?,? (?:{dates.MONTH_PATTERN})\.? \d{{1,2}})"
+    r"(?: ?\([^()\n]{1,40}\))?(?: ?[—–:]| --?)"
+)
 _SECTION_RANK = {"title": 1, "body": 1, "related": 0}
 _PRECISION_RANK = {dates.STATED: 2, dates.RELATIVE: 1, dates.PUBLICATION: 0}
 
@@ -104,6 +115,9 @@ class FoundMention:
     date_precision: str
     confidence: float
     is_primary: bool = False
+    # Named as the container of a place the sentence is about ("Intisar, eastern Mosul"): the
+    # status is the sentence's, but the claim is the district's, and the map does not count it.
+    container: bool = False
 
     def __reduce__(self) -> tuple:
         # Import workers send mentions back pickled: as the class and its fields in order, a
@@ -370,6 +384,8 @@ def _mentions_in(
     starts = section.sentence_starts
     count = len(starts)
     status_for = status.status_for
+    dateline = _DATELINE.match(text) if is_body else None
+    dateline_end = dateline.end() if dateline else 0
     s_start = s_end = 0  # the sentence of the candidate before
     for c in cands:
         start, end = c.start, c.end
@@ -384,7 +400,10 @@ def _mentions_in(
                 info = sentences[sentence] = _sentence_info(sentence, published)
             stripped, cues, breaks, found_dates, quoted = info
         a, b = start - s_start, end - s_start
-        claim = status_for(sentence, cues, breaks, a, b) if cues else status.MENTIONED
+        if cues and end > dateline_end:
+            claim = status_for(sentence, cues, breaks, a, b)
+        else:
+            claim = status.MENTIONED
         when = dates.nearest_date(found_dates, a, b) if found_dates else None
         if when is None and is_body and (quoted or section.paragraph_starts_with_quote(start)):
             # A quote carries the date of its attribution in the paragraph before it.
@@ -416,6 +435,8 @@ def _mark_primary(mentions: list[FoundMention]) -> None:
         rank = (
             _SECTION_RANK[m.section],
             status_rank[m.status],
+            # What a report says of a place itself comes before what it says of a district in it.
+            not m.container,
             _PRECISION_RANK[m.date_precision],
         )
         # Only a better rank takes over: of mentions ranked alike, the first is primary.
@@ -456,7 +477,7 @@ def geoparse(
         else:
             mentions.extend(map(_copy_mention, seen))
     if mentions:
-        _container_is_not_the_event(matcher, mentions)
+        _mark_containers(matcher, mentions)
         _mark_primary(mentions)
     return mentions
 
@@ -478,10 +499,11 @@ def _related_mentions(
     return _mentions_in(sec, cands, published, sentences)
 
 
-def _container_is_not_the_event(matcher: Matcher, mentions: list[FoundMention]) -> None:
-    """A city named as the container of a district ("Intisar, eastern Mosul") is only mentioned.
+def _mark_containers(matcher: Matcher, mentions: list[FoundMention]) -> None:
+    """Mark a city named as the container of a district ("Intisar, eastern Mosul").
 
-    The sentence's claim is about the district; the city as a whole did not change hands.
+    The sentence's claim is about the district; the city as a whole did not change hands, so
+    the map leaves the claim out of the city's status.
     """
     containers: dict[tuple[str, str], set[str]] = {}
     places = matcher.places
@@ -501,7 +523,7 @@ def _container_is_not_the_event(matcher: Matcher, mentions: list[FoundMention]) 
     named = set().union(*containers.values())
     for m in mentions:
         if m.place_key in named and m.place_key in containers.get((m.section, m.sentence), ()):
-            m.status = status.MENTIONED
+            m.container = True
 
 
 def _chain(places: dict[str, PlaceInfo], key: str | None) -> tuple[str, ...]:

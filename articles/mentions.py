@@ -67,7 +67,7 @@ def replace_mentions(articles: Sequence[Article]) -> tuple[int, int]:
             kept[article_id].append(decision)
         old = list(
             Mention.objects.filter(article_id__in=found, decided_by=auto, rejected=False)
-            .values_list("pk", "place_id", "section", "status", "event_date")
+            .values_list("pk", "place_id", "section", "status", "container", "event_date")
         )
         delete_ids(Mention, [pk for pk, *_ in old])
         ids = place_ids()
@@ -84,19 +84,29 @@ def replace_mentions(articles: Sequence[Article]) -> tuple[int, int]:
         _changed(
             [place for _, place, *_ in old],
             [claim for _, *claim in old]
-            + [(row[_PLACE], row[_SECTION], row[_STATUS], row[_DAY]) for row in rows],
+            + [
+                (row[_PLACE], row[_SECTION], row[_STATUS], row[_CONTAINER], row[_DAY])
+                for row in rows
+            ],
             {row[_PLACE] for row in rows},
         )
     return len(rows), sum(1 for row in rows if row[_PLACE] is None)
 
 
+def is_claim(place: int | None, section: str, status: str, container: bool) -> bool:
+    """Whether a mention counts towards its place's status on the map (see timeline._claims)."""
+    return place is not None and status != _MENTIONED and section != _RELATED and not container
+
+
+_MENTIONED, _RELATED = Status.MENTIONED.value, Mention.Section.RELATED.value
+
+
 def _changed(old_places: list[int | None], claims: list[tuple], named: set[int | None]) -> None:
-    """Tell the timeline what replacing mentions changed: `claims` (place, section, status, day)
-    are the mentions gone and come, `named` the places the new ones name."""
-    mentioned, related = Status.MENTIONED.value, Mention.Section.RELATED.value
+    """Tell the timeline what replacing mentions changed: `claims` (place, section, status,
+    container, day) are the mentions gone and come, `named` the places the new ones name."""
     first: dict[int, dt.date] = {}
-    for place, section, status, day in claims:
-        if place is not None and status != mentioned and section != related:
+    for place, section, status, container, day in claims:
+        if is_claim(place, section, status, container):
             if place not in first or day < first[place]:
                 first[place] = day
     gone = set(old_places) - named - {None}
@@ -129,10 +139,9 @@ def store_new_mentions(found: list[tuple[Article, list[FoundMention]]]) -> int:
     claim_days: dict[int, dt.date] = {}
     claims = []
     sources = {article.pk: timeline.source_key(article.source, article.pk) for article, _ in found}
-    mentioned, related = Status.MENTIONED.value, Mention.Section.RELATED.value
     for row in rows:
         place, day = row[_PLACE], row[_DAY]
-        if place is not None and row[_STATUS] != mentioned and row[_SECTION] != related:
+        if is_claim(place, row[_SECTION], row[_STATUS], row[_CONTAINER]):
             if place not in claim_days or day < claim_days[place]:
                 claim_days[place] = day
             report = row[_ARTICLE]
@@ -157,10 +166,12 @@ COLUMNS = (
     "date_precision",
     "confidence",
     "is_primary",
+    "container",
     "decided_by",
 )
-_ARTICLE, _PLACE, _SECTION, _STATUS, _DAY, _PRIMARY = map(
-    COLUMNS.index, ("article_id", "place_id", "section", "status", "event_date", "is_primary")
+_ARTICLE, _PLACE, _SECTION, _STATUS, _DAY, _PRIMARY, _CONTAINER = map(
+    COLUMNS.index,
+    ("article_id", "place_id", "section", "status", "event_date", "is_primary", "container"),
 )
 
 
@@ -198,6 +209,7 @@ def _mention_rows(
                 m.date_precision,
                 m.confidence,
                 m.is_primary and (place_id is None or place_id not in editor_primary),
+                m.container,
                 auto,
             )
         )

@@ -313,6 +313,11 @@ class Mention(models.Model):
         default=False,
         help_text="The report's main claim about this place, the one the map draws.",
     )
+    container = models.BooleanField(
+        default=False,
+        help_text="Named as the place around one the sentence is about (“Intisar, eastern "
+        "Mosul”): the status is the sentence's, but the map counts it for that place only.",
+    )
     decided_by = models.CharField(max_length=10, choices=DecidedBy.choices, default=DecidedBy.AUTO)
     rejected = models.BooleanField(default=False, help_text="An editor marked it a false positive.")
     created_at = models.DateTimeField(auto_now_add=True)

@@ -322,10 +322,11 @@ def _claims(
     sql = (
         "SELECT m.place_id, m.article_id, a.source, m.event_date, m.status, m.is_primary "  # noqa: S608  # nosec B608
         f"FROM {mention} m JOIN {article} a ON a.id = m.article_id "
-        # A related headline is another report's title, dated by this one: not a claim.
+        # A related headline is another report's title, dated by this one: not a claim; nor is
+        # a city named around a district (mentions.is_claim says the same of one mention).
         # NOT m.rejected, not "= false": SQLite would then walk the whole (rejected, day) index
         # instead of each place's (place, day) range.
-        "WHERE NOT m.rejected AND m.status <> %s AND m.section <> %s "
+        "WHERE NOT m.rejected AND NOT m.container AND m.status <> %s AND m.section <> %s "
         f"AND ({' OR '.join(ranges)})"
     )
     params = [Status.MENTIONED.value, Mention.Section.RELATED.value, *params]

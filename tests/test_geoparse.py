@@ -334,7 +334,12 @@ def test_the_geoparse_command_previews_files_as_json_without_writing(tmp_path, s
         "precision_m": 1500,
         "sentence": "The Iraqi forces opened their way into al-Zahour region on the Eastern side "
         "of the city of Mosul.",
+        "container": False,
     }
+    # The same sentence names Mosul around al-Zahour: its status, but not a claim on the map.
+    (around,) = [m for m in result["mentions"] if m["sentence"] == zahour[0]["sentence"]
+                 and m["slug"] == "mosul"]
+    assert (around["status"], around["container"]) == ("advance", True)
     assert not Mention.objects.exists()
 
 

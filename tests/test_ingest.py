@@ -272,6 +272,7 @@ def _stored() -> dict:
                 m.date_precision,
                 m.confidence,
                 m.is_primary,
+                m.container,
             )
             for m in Mention.objects.all()
         ),

@@ -6,10 +6,12 @@ import datetime as dt
 
 import pytest
 
+from articles import timeline
 from articles.matcher import get_matcher
 from articles.mentions import geoparse_article
-from articles.models import Alias, Mention, Place, RelatedItem, Status
+from articles.models import Alias, Mention, Place, PlaceStatusPeriod, RelatedItem, Status
 from articles.names import normalise
+from articles.timeline import FOREVER
 from tests.factories import make_article, make_place
 
 pytestmark = pytest.mark.django_db
@@ -45,14 +47,18 @@ def test_it_stores_resolved_unresolved_and_related_mentions(article, gazetteer):
     made = geoparse_article(article)
     stored = list(Mention.objects.filter(article=article).order_by("section", "start"))
     assert made == len(stored)
-    summary = [(m.section, m.place.slug if m.place else None, m.surface, m.status) for m in stored]
+    summary = [
+        (m.section, m.place.slug if m.place else None, m.surface, m.status, m.container)
+        for m in stored
+    ]
     assert summary == [
-        ("body", "zahour", "al-Zahour", "advance"),
-        # The city holds the district the sentence is about, so it is only mentioned.
-        ("body", "mosul", "eastern Mosul", "mentioned"),
-        ("body", None, "Muhandiseen", "retaken"),
-        ("related", "najaf", "Najaf", "mentioned"),
-        ("title", "mosul", "Mosul", "advance"),
+        ("body", "zahour", "al-Zahour", "advance", False),
+        # The city holds the district the sentence is about: the sentence's status, marked so
+        # that the map leaves it out of the city's.
+        ("body", "mosul", "eastern Mosul", "advance", True),
+        ("body", None, "Muhandiseen", "retaken", False),
+        ("related", "najaf", "Najaf", "mentioned", False),
+        ("title", "mosul", "Mosul", "advance", False),
     ]
     zahour = stored[0]
     assert zahour.event_date == dt.date(2016, 11, 3)
@@ -132,3 +138,27 @@ def test_the_matcher_sees_an_edited_alias(gazetteer):
     alias.text = "Zahoura"
     alias.save()
     assert "zahura" in get_matcher().names
+
+
+def test_a_city_named_around_a_district_keeps_the_status_off_the_map(gazetteer):
+    body = "Troops recaptured the al-Zahour district of eastern Mosul on Thursday."
+    report = make_article(title="Report", body=body)
+    geoparse_article(report)
+
+    mosul = Mention.objects.get(article=report, place=gazetteer["mosul"])
+    assert (mosul.status, mosul.container) == ("retaken", True)
+    # The district was retaken; the city is on the map, but the claim was not about it. So too
+    # when the periods are rebuilt from what the database holds.
+    for rebuilt in (False, True):
+        if rebuilt:
+            timeline.rebuild_all()
+        now = dict(
+            PlaceStatusPeriod.objects.filter(end=FOREVER).values_list("place__slug", "status")
+        )
+        assert now == {"zahour": "retaken", "mosul": "none"}
+
+    # An editor who reads the claim as the city's says so, and the map follows.
+    mosul.container = False
+    mosul.decided_by = Mention.DecidedBy.EDITOR
+    mosul.save()
+    assert PlaceStatusPeriod.objects.get(place=gazetteer["mosul"], end=FOREVER).status == "retaken"

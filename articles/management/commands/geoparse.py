@@ -34,6 +34,8 @@ def _mention_json(m: FoundMention, places: dict[str, Place]) -> dict:
         "lon": point.longitude if point else None,
         "precision_m": point.radius_m if point else None,
         "sentence": m.sentence,
+        # Named around a place the sentence is about: the map does not count its status.
+        "container": m.container,
     }
 
 
