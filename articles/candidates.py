@@ -179,6 +179,18 @@ def _is_person(scan: Scan, first: int, last: int) -> bool:
     return False
 
 
+def _is_proper_name(words: list[str], folded: list[str], first: int, last: int) -> bool:
+    """Two words or more, each a capital letter first: "the Old City", "Medical City", "Old
+    City of Mosul" ("of" and articles aside).
+
+    Everyday words are not written so in running text, whereas a one-word name ("Salam") is
+    capitalised as a person's or an operation's name too. A number does not count: "17 July"
+    is a day before it is a district.
+    """
+    named = [words[i] for i in range(first, last + 1) if folded[i] and words[i] != "of"]
+    return len(named) > 1 and all(word[0].isupper() for word in named)
+
+
 def _has_cue(scan: Scan, first: int, last: int, section: _Section, start: int, bank: str) -> bool:
     if any(scan.folded[i] in _CUE_WORDS for i in range(first, last + 1)):
         return True
@@ -257,7 +269,10 @@ def find_candidates(
             start, end, name, out_keys, bank=bank, common=common, first=first, last=last
         )
         if common:
-            if not _has_cue(scan, first, last, section, start, cue_bank):
+            if not (
+                _is_proper_name(words, folded, first, last)
+                or _has_cue(scan, first, last, section, start, cue_bank)
+            ):
                 pending.append(cand)
                 continue
             cand.confidence = 0.8

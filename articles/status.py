@@ -47,7 +47,7 @@ _CUE_RULES = [
             rf"\bunder\s+(?:the\s+)?(?:full\s+|total\s+)?(?:{_ISIS}['’]?s?\s+)?"
             rf"(?:control|grip|rule|occupation|siege|hold)\b",
             rf"\b(?:controlled|held|occupied|seized|captured|overrun)\s+by\s+{_ISIS}",
-            r"\b(?:ISIS|ISIL|(?-i:IS)|Daesh|militant|jihadist)[-\s]held\b",
+            r"\b(?:ISIS|ISIL|(?-i:IS)|Daesh|militant|jihadist)[-\s](?:held|occupied|controlled)\b",
             r"\b(?:ISIS|ISIL|(?-i:IS)|Daesh)['’]?s?\s+(?:last\s+)?(?:strongholds?|bastion|enclave)\b",
             r"\blast\s+(?:\w+\s+)?(?:stronghold|bastion|enclave)\b",
         ],
@@ -184,15 +184,20 @@ _DONE_INFINITIVE = re.compile(
 # A place named only as a reference point: "villages around Hammam al-Alil", "South of Mosul".
 _REFERENCE = re.compile(
     r"(?:\bnear(?:by)?|\baround|\boutside|\bclose\s+to|\bbeyond|\bvicinity\s+of|"
-    r"\b(?:north|south|east|west)(?:-?(?:east|west))?(?:ern|wards?)?\s+of|"
+    r"\bconference\s+in|"
+    # "(to the) east of Mosul" is outside it; "in the east of Mosul" is in it.
+    r"(?<!\bin\sthe\s)(?<!\bon\sthe\s)\b(?:north|south|east|west)(?:-?(?:east|west))?(?:ern|wards?)?\s+of|"
     r"\b(?:km|kilometres|kilometers|miles|metres|meters)\s+(?:\w+\s+)?(?:of|from))"
-    r"\s+(?:just\s+)?(?:the\s+)?(?:(?:city|town|village|district|area)\s+of\s+)?$",
+    # "north of Mosul's historic Old City": a city's possessive and an adjective may come first.
+    r"\s+(?:just\s+)?(?:the\s+)?(?:(?:city|town|village|district|area)\s+of\s+)?"
+    r"(?:\w+['’]s\s+)?(?:(?:historic|old|densely\s+populated)\s+)?$",
     re.IGNORECASE,
 )
 # Every alternative begins a word with one of these stems: the regex is tried only there.
 _REFERENCE_FINDER = TriggeredPattern(
     _REFERENCE,
-    "near around outside close beyond vicinity north south east west km kilomet mile met".split(),
+    "near around outside close beyond vicinity conference north south east west km kilomet "
+    "mile met".split(),
 )
 # Clause breaks: a cue in the mention's own clause beats a nearer one across "while".
 # The alternatives are ";", "\s[-–—]\s", ",\s*(?:while|...)\b" and "\bwhile\b"; written to begin
@@ -247,7 +252,7 @@ def clause_breaks(sentence: str) -> list[int]:
     return [m.start() for m in _CLAUSE.finditer(sentence)]
 
 
-_REFERENCE_HINTS = frozenset("near nearby around outside to beyond of from".split())
+_REFERENCE_HINTS = frozenset("near nearby around outside to beyond of from conference".split())
 
 
 def is_reference_point(sentence: str, start: int) -> bool:

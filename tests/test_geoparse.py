@@ -91,6 +91,18 @@ PLACES = [
         "Hammam al-Alil|Hamam al Alil",
     ),
     ("najaf", "Najaf", "city", "iraq", "", False, 31.99, 44.33, "Najaf"),
+    ("erbil", "Erbil", "city", "iraq", "", False, 36.19, 44.01, "Erbil|Arbil|Irbil"),
+    (
+        "old-city",
+        "Old City",
+        "district",
+        "mosul",
+        "west",
+        True,
+        36.342,
+        43.127,
+        "Old City|old city of Mosul",
+    ),
 ]
 
 
@@ -269,6 +281,34 @@ def test_a_sentence_the_body_repeats_gets_the_same_status_and_date_each_time():
     zahour = [m for m in found if m.place_key == "zahour"]
     assert [(m.status, m.event_date) for m in zahour] == [("retaken", dt.date(2017, 1, 1))] * 2
     assert zahour[0].start != zahour[1].start
+
+
+@pytest.mark.parametrize(
+    "dateline",
+    [
+        "ERBIL, Kurdistan Region (Kurdistan24) –",
+        "ARBIL, Iraq (AFP) -",
+        "IRBIL, Jan 19 (KUNA) --",
+        "Erbil, Nov 3 :",
+    ],
+)
+def test_an_agency_dateline_is_where_the_report_was_filed_not_the_event(dateline):
+    found = parse(f"{dateline} Iraqi forces retook Zahour on Thursday.")
+    summary = [(m.place_key, m.status) for m in found]
+    assert summary == [("erbil", "mentioned"), ("zahour", "retaken")]
+
+
+def test_a_hyphenated_word_at_the_start_is_no_dateline():
+    found = parse("US-led strikes hit Erbil as troops retook Zahour.")
+    assert ("erbil", "mentioned") not in [(m.place_key, m.status) for m in found]
+
+
+def test_a_common_word_name_of_capitalised_words_is_a_place_without_a_cue():
+    found = parse("Troops pushed into the Old City on Thursday.")
+    assert [(m.place_key, m.status) for m in found] == [("old-city", "advance")]
+    assert places(parse("Troops stormed the Old City of Mosul.")) == ["old-city"]
+    # Written as everyday words, it is not.
+    assert places(parse("They walked through the old city streets.")) == []
 
 
 def test_an_empty_gazetteer_finds_nothing_but_unresolved_names():

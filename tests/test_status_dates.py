@@ -38,6 +38,11 @@ def status_of(sentence: str, name: str) -> str:
         ("Zahour remains under ISIS control.", "isis_held"),
         ("Zahour, the last district controlled by ISIL, waits.", "isis_held"),
         ("The army aims to liberate Intisar.", "mentioned"),
+        ("Alerts went to residents of IS-occupied areas in Zahour.", "isis_held"),
+        # A place named only to say where something else is, or where someone spoke.
+        ("They retook Bartalla, a town to the east of Mosul.", "mentioned"),
+        ("Troops liberated the shrine in the east of Mosul.", "retaken"),
+        ("Speaking at a press conference in Hammam, he announced the liberation.", "mentioned"),
         ("Forces failed to retake Intisar.", "mentioned"),
         ("Forces plan to enter Intisar next week.", "mentioned"),
         ("Troops will storm Intisar.", "mentioned"),
@@ -53,6 +58,12 @@ def test_a_sentence_gives_its_place_a_status(sentence, expected):
         w for w in ("Zahour", "Hammam", "Karama", "Kokjeli", "Intisar", "Mosul") if w in sentence
     )
     assert status_of(sentence, place) == expected
+
+
+def test_a_reference_point_may_follow_a_city_and_an_adjective():
+    sentence = "They retook the Zanjili district just north of Mosul's historic Old City."
+    assert status_of(sentence, "Old City") == "mentioned"
+    assert status_of(sentence, "Zanjili") == "retaken"
 
 
 def test_each_place_takes_the_cue_of_its_own_clause():
