@@ -94,6 +94,12 @@ REPORT_PROPERTIES = {
         "resolved": {"type": "boolean"},
         "status": {"type": "string", "enum": list(Status.values)},
         "is_primary": {"type": "boolean"},
+        "container": {
+            "type": "boolean",
+            "description": "The place is named around the one the sentence is about "
+            "(a city around its district): the status is the sentence's, and the map does not "
+            "count it for this place.",
+        },
         "sentence": {"type": "string"},
         "url": {"type": "string"},
         "precision": {"type": "integer", "enum": list(Place.Precision.values)},

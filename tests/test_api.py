@@ -70,6 +70,19 @@ def test_a_related_headline_is_not_a_claim_about_its_place(client, zahour_fighti
     assert props["properties"]["status"] == "none"
 
 
+def test_a_city_named_around_its_district_is_listed_but_not_a_claim(client, zahour_fighting):
+    mosul = make_place("Mosul", slug="mosul", kind=Place.Kind.CITY)
+    article = make_article("Zahour retaken", published_at=published(4))
+    sentence = "Troops retook the Zahour district of eastern Mosul."
+    make_mention(article, mosul, status=Status.RETAKEN, container=True, sentence=sentence)
+
+    places = features_by_slug(client.get("/api/places.geojson?date=2016-11-04"))
+    assert places["mosul"]["properties"]["status"] == "none"
+    reports = client.get("/api/reports.geojson?start=2016-11-04&end=2016-11-04").json()
+    (listed,) = [f["properties"] for f in reports["features"] if f["properties"]["slug"] == "mosul"]
+    assert (listed["status"], listed["container"]) == ("retaken", True)
+
+
 def features_by_slug_json(body: dict) -> dict:
     return {f["properties"]["slug"]: f for f in body["features"]}
 
