@@ -158,6 +158,7 @@ def test_a_report_page_shows_text_mentions_related_items_and_source(client, zaho
     zahour_report.save()
     east = make_place("East Mosul", slug="east-mosul", precision=3)
     make_mention(zahour_report, None, surface="al-Quds", parent_place=east, status=Status.MENTIONED)
+    make_mention(zahour_report, east, surface="eastern Mosul", container=True)
     RelatedItem.objects.create(
         article=zahour_report, external_id="1", title="MOSUL FRONTLINE VID", media_kind="video"
     )
@@ -166,6 +167,7 @@ def test_a_report_page_shows_text_mentions_related_items_and_source(client, zaho
     assert "Heavy fighting in al-Zahour." in html
     assert "Fighting" in html and "4 Nov 2016" in html
     assert "al-Quds" in html and "unresolved, in East Mosul" in html
+    assert html.count("not counted on the map") == 1
     assert "MOSUL FRONTLINE VID" in html
     assert "FNA" in html
     assert 'href="https://example.org/story"' in html
