@@ -80,6 +80,14 @@ _CUE_RULES = [
             r"\b(?:took|taken|take|takes|taking|gained|regained|"
             r"seized|assumed|established|imposed)\s+(?:\w+[-\s]+){0,3}?control\b",
             r"\b(?:full|total|complete)\s+control\b",
+            # "took Hamam al-Alil", "took the village of Bazwaya": a place or a place word next;
+            # not "took part", "took Iraqi forces months", "take aim".
+            r"\b(?:took|take|takes|taking)\s+(?:back\s+|over\s+)?(?:"
+            r"(?!(?:Iraqi|Kurdish|US|American|Islamic|ISIS|ISIL|IS|Daesh|Part|Place|Aim|Refuge|"
+            r"Shelter|Cover|Steps?|Note|Action|Care|Time|Charge|Hold|Positions?|Over|Back)\b)"
+            r"(?-i:[A-Z])|the\s+(?:\w+\s+)?(?:village|town|district|neighbou?rhood|area|city|"
+            r"airport|university|base|bridge|hospital|building|complex|compound|mosque|shrine|"
+            r"quarter|suburb|camp|hill|station)s?\b)",
             r"\brecaptur\w*",
             r"\bretak(?:e|en|es|ing)\b",
             r"\bretook\b",

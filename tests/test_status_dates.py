@@ -39,6 +39,11 @@ def status_of(sentence: str, name: str) -> str:
         ("Zahour, the last district controlled by ISIL, waits.", "isis_held"),
         ("The army aims to liberate Intisar.", "mentioned"),
         ("Alerts went to residents of IS-occupied areas in Zahour.", "isis_held"),
+        ("The Federal police finally took Hammam along with three villages.", "retaken"),
+        ("Troops took the district of Kokjeli on Monday.", "retaken"),
+        ("Iraqi Forces Take New Western Mosul Neighborhood", "retaken"),
+        ("Iraqi Forces Take Part in Mosul Parade", "mentioned"),
+        ("He took part in the Mosul talks.", "mentioned"),
         # A place named only to say where something else is, or where someone spoke.
         ("They retook Bartalla, a town to the east of Mosul.", "mentioned"),
         ("Troops liberated the shrine in the east of Mosul.", "retaken"),
