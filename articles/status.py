@@ -236,21 +236,24 @@ def _after_to(before: str) -> bool:
 
 
 def find_cues(sentence: str, matches: list[re.Match[str]] | None = None) -> list[Cue]:
-    """Status cues in `sentence`, without those an intent, future or negation governs.
+    """Status cues in `sentence`. One that an intent, a future or a negation governs ("aims to
+    liberate", "will be attacking", "failed to retake") is a cue for `mentioned`: the place it
+    is nearest to is named, but nothing happened there yet.
 
     `matches` are those of CUE_FINDER in `sentence`, for a caller that found them already.
     """
     cues: list[Cue] = []
     for m in CUE_FINDER.matches(sentence) if matches is None else matches:
         status = m.lastgroup
-        if status not in _STATUSES:
-            continue
         start, end = m.span()
-        before = sentence[max(0, start - 60) : start]
-        if _guarded(before):
-            continue
-        if status in _AIMABLE and _after_to(before) and not _DONE_INFINITIVE.search(before):
-            continue
+        if status in _STATUSES:
+            before = sentence[max(0, start - 60) : start]
+            if _guarded(before) or (
+                status in _AIMABLE and _after_to(before) and not _DONE_INFINITIVE.search(before)
+            ):
+                status = MENTIONED
+        else:
+            status = MENTIONED
         cues.append(Cue(start, end, status))
     return cues
 

@@ -65,6 +65,12 @@ def test_a_sentence_gives_its_place_a_status(sentence, expected):
     assert status_of(sentence, place) == expected
 
 
+def test_a_place_nearest_a_future_is_not_given_an_earlier_event():
+    sentence = "Now that Zahour was secured, the forces will be attacking Mosul airport."
+    assert status_of(sentence, "Zahour") == "retaken"
+    assert status_of(sentence, "Mosul") == "mentioned"
+
+
 def test_a_reference_point_may_follow_a_city_and_an_adjective():
     sentence = "They retook the Zanjili district just north of Mosul's historic Old City."
     assert status_of(sentence, "Old City") == "mentioned"
