@@ -181,14 +181,18 @@ def _is_person(scan: Scan, first: int, last: int) -> bool:
 
 def _is_proper_name(words: list[str], folded: list[str], first: int, last: int) -> bool:
     """Two words or more, each a capital letter first: "the Old City", "Medical City", "Old
-    City of Mosul" ("of" and articles aside).
+    City of Mosul" ("of" and articles aside); or numbered: "Qadisiyah 1".
 
     Everyday words are not written so in running text, whereas a one-word name ("Salam") is
-    capitalised as a person's or an operation's name too. A number does not count: "17 July"
-    is a day before it is a district.
+    capitalised as a person's or an operation's name too. A name cannot begin with a number:
+    "17 July" is a day before it is a district.
     """
     named = [words[i] for i in range(first, last + 1) if folded[i] and words[i] != "of"]
-    return len(named) > 1 and all(word[0].isupper() for word in named)
+    return (
+        len(named) > 1
+        and named[0][0].isupper()
+        and all(word[0].isupper() or word.isdigit() for word in named[1:])
+    )
 
 
 def _has_cue(scan: Scan, first: int, last: int, section: _Section, start: int, bank: str) -> bool:
@@ -242,11 +246,14 @@ def find_candidates(
     pending: list[Candidate] = []
     words, folded, offsets = scan.words, scan.folded, scan.offsets
     cache = matcher.hit_cache
+    specific = matcher.specific
     for first, last, name, keys in scan.hits:
         info = cache[keys] if keys in cache else _hit_places(matcher, keys)
         if info is None:
             continue
         out_keys, bank, any_common, common, cue_bank = info
+        if any_common and name in specific:
+            any_common = common = False
         # Lower case is never a place: "salam" is peace; a multi-word name needs one capital.
         if any_common:
             head = words[first][:1]

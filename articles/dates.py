@@ -150,6 +150,11 @@ def find_dates(
             day, start, shift_start = day + dt.timedelta(days=shift_days), shift_start, -1
             precision = RELATIVE if precision == RELATIVE else STATED
         found.append(DateExpr(start, end, day, precision))
+    if shift_start >= 0 and found and found[-1].end <= shift_start:
+        # "on Saturday, a day after militants stormed Kirkuk": what follows came a day before.
+        base = found[-1]
+        day = base.date - dt.timedelta(days=shift_days)
+        found.append(DateExpr(shift_start, len(sentence), day, base.precision))
     return found
 
 

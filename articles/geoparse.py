@@ -63,7 +63,7 @@ _DATELINE = re.compile(
     r"\s*(?:[A-Z][A-Z'’.-]+(?: [A-Z][A-Z'’.-]+){0,2}(?:, ?[A-Z][A-Za-z]+(?: [A-Z][a-z]+)?)?"
     rf"(?:,? (?:{dates.MONTH_PATTERN})\.? \d{{1,2}})?"
     rf"|[A-Z][a-z]+(?: [A-Z][a-z]+)?,? (?:{dates.MONTH_PATTERN})\.? \d{{1,2}})"
-    r"(?: ?\([^()\n]{1,40}\))?(?: ?[—–:]| --?)"
+    r"(?:,? ?\([^()\n]{1,40}\))?(?: ?[—–:]| --?)"
 )
 _SECTION_RANK = {"title": 1, "body": 1, "related": 0}
 _PRECISION_RANK = {dates.STATED: 2, dates.RELATIVE: 1, dates.PUBLICATION: 0}
@@ -179,6 +179,18 @@ class Matcher:
         )
         self.default_parent = default_parent
         self.names = frozenset(keys_by_name)
+        # Spellings that name the parent too ("Mosul's old city", "old city of Mosul"): no
+        # everyday phrase, even where the place's own name is one.
+        parents = {
+            key: f" {normalise(self.places[info.parent_key].name, self.fold_cache)} "
+            for key, info in self.places.items()
+            if info.parent_key in self.places
+        }
+        self.specific = frozenset(
+            folded
+            for folded, keys in keys_by_name.items()
+            if all(key in parents and parents[key] in f" {folded} " for key in keys)
+        )
         # Keys padded with a space each side, over a padded text: every hit is on word boundaries.
         self._automaton = ahocorasick.Automaton()
         for folded, keys in keys_by_name.items():

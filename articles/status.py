@@ -47,7 +47,8 @@ _CUE_RULES = [
             rf"\bunder\s+(?:the\s+)?(?:full\s+|total\s+)?(?:{_ISIS}['’]?s?\s+)?"
             rf"(?:control|grip|rule|occupation|siege|hold)\b",
             rf"\b(?:controlled|held|occupied|seized|captured|overrun)\s+by\s+{_ISIS}",
-            r"\b(?:ISIS|ISIL|(?-i:IS)|Daesh|militant|jihadist)[-\s](?:held|occupied|controlled)\b",
+            r"\b(?:ISIS|ISIL|(?-i:IS)|Daesh|Islamic\s+State|militant|jihadist)[-\s]"
+            r"(?:held|occupied|controlled)\b",
             r"\b(?:ISIS|ISIL|(?-i:IS)|Daesh)['’]?s?\s+(?:last\s+)?(?:strongholds?|bastion|enclave)\b",
             r"\blast\s+(?:\w+\s+)?(?:stronghold|bastion|enclave)\b",
         ],
@@ -80,6 +81,9 @@ _CUE_RULES = [
             r"\b(?:took|taken|take|takes|taking|gained|regained|"
             r"seized|assumed|established|imposed)\s+(?:\w+[-\s]+){0,3}?control\b",
             r"\b(?:full|total|complete)\s+control\b",
+            # "The ISF are now in control of the districts of al-Jawsaq and al-Tayyaran".
+            r"\b(?:forces|troops|army|ISF|CTS|police|Peshmerga|units|soldiers)\s+(?:\w+\s+){0,3}?"
+            r"in\s+control\s+of\b",
             # "took Hamam al-Alil", "took the village of Bazwaya": a place or a place word next;
             # not "took part", "took Iraqi forces months", "take aim".
             r"\b(?:took|take|takes|taking)\s+(?:back\s+|over\s+)?(?:"
@@ -157,7 +161,8 @@ _TRIGGERS = (
     "recaptur retak retook liberat cleared freed captur regain secur raised raising hoisted "
     "hoisting fell pushed drove driven driving expelled ousted flushed chased clear cleans comb "
     "mop sweep search defus clash fight fought counter attack shell ambush firefight skirmish "
-    "resistance engaged combat gunfight mortar sniper suicide car vbied air bombard"
+    "resistance engaged combat gunfight mortar sniper suicide car vbied air bombard islamic "
+    "forces troops army isf cts police peshmerga units soldiers"
 ).split()
 CUE_FINDER = TriggeredPattern(_CUES, _TRIGGERS, by_char=_CUES_BY_CHAR)
 # A word shortly before a cue that turns it into an intent, a future or a denial.
@@ -194,7 +199,7 @@ _REFERENCE = re.compile(
     r"(?:\bnear(?:by)?|\baround|\boutside|\bclose\s+to|\bbeyond|\bvicinity\s+of|"
     r"\bconference\s+in|"
     # "(to the) east of Mosul" is outside it; "in the east of Mosul" is in it.
-    r"(?<!\bin\sthe\s)(?<!\bon\sthe\s)\b(?:north|south|east|west)(?:-?(?:east|west))?(?:ern|wards?)?\s+of|"
+    r"(?<!\bin\sthe\s)(?<!\bon\sthe\s)(?<!inside\s)\b(?:north|south|east|west)(?:-?(?:east|west))?(?:ern|wards?)?\s+of|"
     r"\b(?:km|kilometres|kilometers|miles|metres|meters)\s+(?:\w+\s+)?(?:of|from))"
     # "north of Mosul's historic Old City": a city's possessive and an adjective may come first.
     r"\s+(?:just\s+)?(?:the\s+)?(?:(?:city|town|village|district|area)\s+of\s+)?"

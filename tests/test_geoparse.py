@@ -101,7 +101,18 @@ PLACES = [
         True,
         36.342,
         43.127,
-        "Old City|old city of Mosul",
+        "Old City|old city of Mosul|Mosul Old City",
+    ),
+    (
+        "qadisiya-1",
+        "al-Qadisiya 1",
+        "district",
+        "mosul",
+        "east",
+        True,
+        36.37,
+        43.17,
+        "Qadisiya 1|Qadisiyah 1",
     ),
 ]
 
@@ -290,6 +301,7 @@ def test_a_sentence_the_body_repeats_gets_the_same_status_and_date_each_time():
         "ARBIL, Iraq (AFP) -",
         "IRBIL, Jan 19 (KUNA) --",
         "Erbil, Nov 3 :",
+        "ERBIL, Dec 2, (Agencies):",
     ],
 )
 def test_an_agency_dateline_is_where_the_report_was_filed_not_the_event(dateline):
@@ -309,6 +321,13 @@ def test_a_common_word_name_of_capitalised_words_is_a_place_without_a_cue():
     assert places(parse("Troops stormed the Old City of Mosul.")) == ["old-city"]
     # Written as everyday words, it is not.
     assert places(parse("They walked through the old city streets.")) == []
+    # Unless the spelling names the city too.
+    assert places(parse("Troops pushed into Mosul's old city.")) == ["old-city"]
+
+
+def test_a_numbered_name_is_a_place_written_as_a_name():
+    assert places(parse("Troops entered Qadisiyah 1 on Thursday.")) == ["qadisiya-1"]
+    assert places(parse("Troops entered qadisiyah 1 on Thursday.")) == []
 
 
 def test_an_empty_gazetteer_finds_nothing_but_unresolved_names():

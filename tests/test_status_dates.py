@@ -40,6 +40,9 @@ def status_of(sentence: str, name: str) -> str:
         ("The army aims to liberate Intisar.", "mentioned"),
         ("Alerts went to residents of IS-occupied areas in Zahour.", "isis_held"),
         ("The Federal police finally took Hammam along with three villages.", "retaken"),
+        ("The ISF are now in control of the districts of Zahour and Karama.", "retaken"),
+        ("Troops pushed into a town near the Islamic State-held city of Mosul.", "isis_held"),
+        ("They penetrated deep inside north of Zahour neighbourhood.", "advance"),
         ("Troops took the district of Kokjeli on Monday.", "retaken"),
         ("Iraqi Forces Take New Western Mosul Neighborhood", "retaken"),
         ("Iraqi Forces Take Part in Mosul Parade", "mentioned"),
@@ -63,6 +66,13 @@ def test_a_sentence_gives_its_place_a_status(sentence, expected):
         w for w in ("Zahour", "Hammam", "Karama", "Kokjeli", "Intisar", "Mosul") if w in sentence
     )
     assert status_of(sentence, place) == expected
+
+
+def test_what_came_a_day_after_a_named_day_came_the_day_before_it():
+    sentence = "Kurds struck on Saturday, a day after militants stormed into Kirkuk."
+    saturday, before = find_dates(sentence, dt.date(2016, 10, 23))
+    assert (saturday.date, before.date) == (dt.date(2016, 10, 22), dt.date(2016, 10, 21))
+    assert before.start == sentence.index("a day after")
 
 
 def test_a_place_nearest_a_future_is_not_given_an_earlier_event():
