@@ -56,6 +56,13 @@ _CUE_RULES = [
     (
         "advance",
         [
+            # Part of a place taken is an advance into it: "seized most of Tanak", "imposed
+            # their control over 40 percent of al-Zanjili". Before the retaken rules, which
+            # would otherwise read the same verb at the same place.
+            r"\b(?:seized?|captured?|took|taken|retook|retaken|recaptured|liberated|cleared|"
+            r"secured|control(?:led)?|imposed|established|gained)\s+(?:[\w-]+\s+){0,4}?"
+            r"(?:most|much|parts?|half|sections?|portions?|\d+\s*(?:percent|per\s+cent|%))"
+            r"\s+of\b",
             r"\b(?:began|begun|begin|begins|launched|launch|launches|started|start|starts|"
             r"kicked\s+off)\s+(?:\w+\s+){0,3}?(?:offensive|operations?|assault|attack|push|battle|"
             r"campaign|drive)\b(?:\s+to\s+\w+)?",
@@ -162,7 +169,7 @@ _TRIGGERS = (
     "hoisting fell pushed drove driven driving expelled ousted flushed chased clear cleans comb "
     "mop sweep search defus clash fight fought counter attack shell ambush firefight skirmish "
     "resistance engaged combat gunfight mortar sniper suicide car vbied air bombard islamic "
-    "forces troops army isf cts police peshmerga units soldiers"
+    "forces troops army isf cts police peshmerga units soldiers control"
 ).split()
 CUE_FINDER = TriggeredPattern(_CUES, _TRIGGERS, by_char=_CUES_BY_CHAR)
 # A word shortly before a cue that turns it into an intent, a future or a denial.
