@@ -264,10 +264,20 @@ def find_cues(sentence: str, matches: list[re.Match[str]] | None = None) -> list
                 status in _AIMABLE and _after_to(before) and not _DONE_INFINITIVE.search(before)
             ):
                 status = MENTIONED
+            elif status == ADVANCE and _BY_ISIS.search(sentence, max(0, start - 40), start):
+                status = FIGHTING
         else:
             status = MENTIONED
         cues.append(Cue(start, end, status))
     return cues
+
+
+# An advance made by ISIS ("IS militants stormed into the city of Kirkuk") is an attack on a
+# place the government holds: fighting there, not a front line moving in.
+_BY_ISIS = re.compile(
+    r"(?:\b(?:ISIS|ISIL|IS|Daesh)|\b(?i:militants|jihadists|insurgents))"
+    r"(?:\s+(?i:fighters|militants|gunmen|members))?\s+(?:\w+\s+){0,2}$"
+)
 
 
 def clause_breaks(sentence: str) -> list[int]:

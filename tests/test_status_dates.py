@@ -42,6 +42,8 @@ def status_of(sentence: str, name: str) -> str:
         ("The Federal police finally took Hammam along with three villages.", "retaken"),
         ("The ISF are now in control of the districts of Zahour and Karama.", "retaken"),
         ("Iraqi forces seized most of Zahour neighborhood.", "advance"),
+        ("Dozens of IS militants stormed into the town of Karama.", "fighting"),
+        ("ISIS fighters entered Karama overnight.", "fighting"),
         ("They imposed their control over 40 percent of Karama.", "advance"),
         ("Forces retook parts of Kokjeli on Sunday.", "advance"),
         ("Troops pushed into a town near the Islamic State-held city of Mosul.", "isis_held"),
