@@ -264,6 +264,8 @@ def find_cues(sentence: str, matches: list[re.Match[str]] | None = None) -> list
                 status in _AIMABLE and _after_to(before) and not _DONE_INFINITIVE.search(before)
             ):
                 status = MENTIONED
+            elif _DENIED_AFTER.match(sentence, end):
+                status = MENTIONED
             elif status == ADVANCE and _BY_ISIS.search(sentence, max(0, start - 40), start):
                 status = FIGHTING
         else:
@@ -272,6 +274,12 @@ def find_cues(sentence: str, matches: list[re.Match[str]] | None = None) -> list
     return cues
 
 
+# A denial after the cue: "the full attack has not yet started", "the assault is yet to begin".
+_DENIED_AFTER = re.compile(
+    r"\s+(?:\w+\s+){0,2}?(?:has|have|had|is|are|was|were)\s+"
+    r"(?:not\s+(?:yet\s+)?(?:started|begun|been\s+launched|launched|come)|yet\s+to|still\s+to)\b",
+    re.IGNORECASE,
+)
 # An advance made by ISIS ("IS militants stormed into the city of Kirkuk") is an attack on a
 # place the government holds: fighting there, not a front line moving in.
 _BY_ISIS = re.compile(
