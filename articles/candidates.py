@@ -15,6 +15,10 @@ if TYPE_CHECKING:
     from articles.geoparse import Matcher, _Section
 
 _AREA_KINDS = frozenset({"country", "region"})
+# A place named after a town, which is not the town: its airport, its prison.
+_FACILITY_WORDS = frozenset(
+    fold_word(w) for w in "airport airbase prison dam refinery university stadium".split()
+)
 _CUE_WORDS = frozenset(
     fold_word(w)
     for w in (
@@ -270,6 +274,24 @@ def find_candidates(
         start, end = offsets[2 * first], offsets[2 * last + 1]
         if first > 0 and not folded[first - 1] and start - offsets[2 * first - 1] <= 1:
             start = offsets[2 * first - 2]  # keep the article: "al-Zahour"
+        after = last + 1
+        if (
+            after < len(words)
+            and folded[after] in _FACILITY_WORDS
+            and offsets[2 * after] - end <= 1
+            and len(out_keys) == 1
+        ):
+            # "Tal Afar Airport", "the Badush prison": a place of its own, which the gazetteer
+            # lacks (it would have matched the longer name), within the town it is named after.
+            end = offsets[2 * after + 1]
+            surface = scan.text[start:end]
+            accepted.append(
+                Candidate(
+                    start, end, normalise(surface, matcher.fold_cache), (),
+                    parent_key=out_keys[0], confidence=0.5, first=first, last=after,
+                )
+            )
+            continue
         if not bank:
             bank = section.sentence_bank(start)
         cand = Candidate(

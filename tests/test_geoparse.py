@@ -325,6 +325,12 @@ def test_a_common_word_name_of_capitalised_words_is_a_place_without_a_cue():
     assert places(parse("Troops pushed into Mosul's old city.")) == ["old-city"]
 
 
+def test_a_towns_airport_is_a_place_of_its_own_within_the_town():
+    (found,) = parse("Militias seized Erbil Airport on Wednesday.")
+    assert (found.place_key, found.parent_key, found.surface) == (None, "erbil", "Erbil Airport")
+    assert (found.status, found.normalised) == ("retaken", "irbil airpurt")
+
+
 def test_a_numbered_name_is_a_place_written_as_a_name():
     assert places(parse("Troops entered Qadisiyah 1 on Thursday.")) == ["qadisiya-1"]
     assert places(parse("Troops entered qadisiyah 1 on Thursday.")) == []
