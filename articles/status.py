@@ -205,6 +205,8 @@ _DONE_INFINITIVE = re.compile(
 _REFERENCE = re.compile(
     r"(?:\bnear(?:by)?|\baround|\boutside|\bclose\s+to|\bbeyond|\bvicinity\s+of|"
     r"\bconference\s+in|"
+    # Where someone spoke: "told AP from Baghdad", "told reporters in Erbil".
+    r"\b(?:told|said|speaking|spoke)\s+(?:\w+\s+){0,2}?(?:in|from)|"
     # "(to the) east of Mosul" is outside it; "in the east of Mosul" is in it.
     r"(?<!\bin\sthe\s)(?<!\bon\sthe\s)(?<!inside\s)\b(?:north|south|east|west)(?:-?(?:east|west))?(?:ern|wards?)?\s+of|"
     r"\b(?:km|kilometres|kilometers|miles|metres|meters)\s+(?:\w+\s+)?(?:of|from))"
@@ -216,8 +218,8 @@ _REFERENCE = re.compile(
 # Every alternative begins a word with one of these stems: the regex is tried only there.
 _REFERENCE_FINDER = TriggeredPattern(
     _REFERENCE,
-    "near around outside close beyond vicinity conference north south east west km kilomet "
-    "mile met".split(),
+    "near around outside close beyond vicinity conference told said speaking spoke north south "
+    "east west km kilomet mile met".split(),
 )
 # Clause breaks: a cue in the mention's own clause beats a nearer one across "while".
 # The alternatives are ";", "\s[-–—]\s", ",\s*(?:while|...)\b" and "\bwhile\b"; written to begin
@@ -293,7 +295,9 @@ def clause_breaks(sentence: str) -> list[int]:
     return [m.start() for m in _CLAUSE.finditer(sentence)]
 
 
-_REFERENCE_HINTS = frozenset("near nearby around outside to beyond of from conference".split())
+_REFERENCE_HINTS = frozenset(
+    "near nearby around outside to beyond of from conference in".split()
+)
 
 
 def is_reference_point(sentence: str, start: int) -> bool:

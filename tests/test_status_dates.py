@@ -59,6 +59,8 @@ def status_of(sentence: str, name: str) -> str:
         ("They retook Bartalla, a town to the east of Mosul.", "mentioned"),
         ("Troops liberated the shrine in the east of Mosul.", "retaken"),
         ("Speaking at a press conference in Hammam, he announced the liberation.", "mentioned"),
+        ("Brig. Gen. Rasool told AP from Mosul that the forces advanced.", "mentioned"),
+        ("Troops advanced in Mosul, the army said.", "advance"),
         ("Forces failed to retake Intisar.", "mentioned"),
         ("Forces plan to enter Intisar next week.", "mentioned"),
         ("Troops will storm Intisar.", "mentioned"),
