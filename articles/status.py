@@ -39,6 +39,8 @@ _CUE_RULES = [
             rf"offensive|operations?|drive|order\w*)\s+(?:\w+\s+){{0,2}}?to\s+(?:\w+\s+)?"
             rf"{_TAKE_VERBS}\w*",
             r"\bbefore\s+(?:\w+\s+){0,2}?(?:reach|enter|retake|liberat)\w*",
+            r"\b(?:aim|aims|aimed|aiming|plans?|planned)\s+at\s+(?:\w+\s+)?"
+            r"(?:liberat|retak|recaptur|captur|clear|free|seiz)\w*",
         ],
     ),
     (
@@ -51,11 +53,18 @@ _CUE_RULES = [
             r"(?:held|occupied|controlled)\b",
             r"\b(?:ISIS|ISIL|(?-i:IS)|Daesh)['’]?s?\s+(?:last\s+)?(?:strongholds?|bastion|enclave)\b",
             r"\blast\s+(?:\w+\s+)?(?:stronghold|bastion|enclave)\b",
+            r"\bholed\s+up\b",
         ],
     ),
     (
         "advance",
         [
+            # "90 percent of the Old City had been retaken": the same, said the other way round.
+            r"(?:\b\d+\s*(?:percent|per\s+cent)|\d+\s*%|\bmost|\bmuch|\bparts?|\bhalf)\s+of\s+"
+            r"(?:[\w'’-]+\s+){1,5}?(?:(?:has|have|had|was|were|is|are)\s+(?:now\s+)?(?:been\s+)?)?"
+            r"(?:retaken|recaptured|liberated|cleared|captured|seized|freed|secured)\b",
+            r"\bprocess\s+of\s+(?:retaking|liberating|recapturing|clearing|taking|capturing)\b",
+            r"\bmak(?:e|es|ing)\s+(?:\w+\s+)?progress\b",
             # Part of a place taken is an advance into it: "seized most of Tanak", "imposed
             # their control over 40 percent of al-Zanjili". Before the retaken rules, which
             # would otherwise read the same verb at the same place.
@@ -69,7 +78,7 @@ _CUE_RULES = [
             r"\b(?:entered|enters|entering|enter)\b",
             r"\bstorm(?:ed|ing|s)?\b",
             r"\b(?:pushed|pushing|pushes|push|moved|moving|broke|breaking|edged|advanced|advancing)"
-            r"\s+(?:\w+\s+)?(?:into|through)\b",
+            r"\s+(?:\w+\s+)?(?:into|through|inside)\b",
             r"\bopened\s+(?:\w+\s+)?way\s+into\b",
             r"\bmade\s+(?:\w+\s+)?way\s+into\b",
             r"\bbreach\w*",
@@ -102,6 +111,7 @@ _CUE_RULES = [
             r"\brecaptur\w*",
             r"\bretak(?:e|en|es|ing)\b",
             r"\bretook\b",
+            r"\brecover(?:ed|ing)\b",
             r"\bliberat(?:e|ed|es|ion)\b",
             r"\bcleared\b",
             r"\bfreed\b",
@@ -169,7 +179,8 @@ _TRIGGERS = (
     "hoisting fell pushed drove driven driving expelled ousted flushed chased clear cleans comb "
     "mop sweep search defus clash fight fought counter attack shell ambush firefight skirmish "
     "resistance engaged combat gunfight mortar sniper suicide car vbied air bombard islamic "
-    "forces troops army isf cts police peshmerga units soldiers control"
+    "forces troops army isf cts police peshmerga units soldiers control holed process mak "
+    "recover most much part half 0 1 2 3 4 5 6 7 8 9"
 ).split()
 CUE_FINDER = TriggeredPattern(_CUES, _TRIGGERS, by_char=_CUES_BY_CHAR)
 # A word shortly before a cue that turns it into an intent, a future or a denial.
@@ -205,6 +216,9 @@ _DONE_INFINITIVE = re.compile(
 _REFERENCE = re.compile(
     r"(?:\bnear(?:by)?|\baround|\boutside|\bclose\s+to|\bbeyond|\bvicinity\s+of|"
     r"\bconference\s+in|"
+    # People on the move: "crossed from Baaj into Syria", "arrived at Khazer camp".
+    r"\b(?:fled|flee|fleeing|displaced|crossed|escaped|returned|returning|arrived|arriving|"
+    r"evacuated)\s+(?:\w+\s+){0,3}?(?:from|to|at|in|into)|"
     # Where someone spoke: "told AP from Baghdad", "told reporters in Erbil".
     r"\b(?:told|said|speaking|spoke)\s+(?:\w+\s+){0,2}?(?:in|from)|"
     # "(to the) east of Mosul" is outside it; "in the east of Mosul" is in it.
@@ -219,7 +233,8 @@ _REFERENCE = re.compile(
 _REFERENCE_FINDER = TriggeredPattern(
     _REFERENCE,
     "near around outside close beyond vicinity conference told said speaking spoke north south "
-    "east west km kilomet mile met".split(),
+    "east west km kilomet mile met fled flee displaced crossed escaped return arriv "
+    "evacuated".split(),
 )
 # Clause breaks: a cue in the mention's own clause beats a nearer one across "while".
 # The alternatives are ";", "\s[-–—]\s", ",\s*(?:while|...)\b" and "\bwhile\b"; written to begin
@@ -272,8 +287,24 @@ def find_cues(sentence: str, matches: list[re.Match[str]] | None = None) -> list
                 status = FIGHTING
         else:
             status = MENTIONED
+        if (
+            status == ISIS_HELD
+            and cues
+            and cues[-1].status in _EVENTS
+            and _HELD_ADJECTIVE.search(sentence, start, end)
+            and _OBJECT_GAP.fullmatch(sentence, cues[-1].end, start)
+        ):
+            # "recaptured the ISIS-held town of X": the adjective says what the place was before
+            # the event the verb tells.
+            continue
         cues.append(Cue(start, end, status))
     return cues
+
+
+_EVENTS = frozenset((ADVANCE, FIGHTING, CLEARING, RETAKEN))
+_HELD_ADJECTIVE = re.compile(r"[-\s](?:held|occupied|controlled)$", re.IGNORECASE)
+# What may stand between such a verb and the adjective: "of the key", "the", "a".
+_OBJECT_GAP = re.compile(r"\s+(?:of\s+)?(?:(?:the|a|an)\s+)?(?:\w+\s+)?", re.IGNORECASE)
 
 
 # A denial after the cue: "the full attack has not yet started", "the assault is yet to begin".
@@ -296,7 +327,7 @@ def clause_breaks(sentence: str) -> list[int]:
 
 
 _REFERENCE_HINTS = frozenset(
-    "near nearby around outside to beyond of from conference in".split()
+    "near nearby around outside to beyond of from conference in at into".split()
 )
 
 
