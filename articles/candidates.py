@@ -62,6 +62,10 @@ _UNRESOLVED = re.compile(
     rf"(?P<before>{_LIST})\s+(?:neighbou?rhoods?|districts?|quarters?|suburbs?)\b"
     rf"|\b(?:neighbou?rhoods?|districts?|quarters?)\s+of\s+(?P<after>{_LIST})"
     rf"|\b[Hh]ay\s+(?P<hay>{_NAME})"
+    # Outside the city: "Khubirat Atshana village", "the villages of Khazna and Hsunah",
+    # "Jad'ah camp", "the Matahen area". Their group names begin with "rural".
+    rf"|(?P<rural_before>{_LIST})\s+(?:villages?|camps?|areas?)\b"
+    rf"|\b(?:villages?|towns?)\s+of\s+(?P<rural_after>{_LIST})"
 )
 _ONE_NAME = re.compile(_NAME)
 # A capital, or "al-"/"el-" before one, that begins a word: (?<![\w’'‘-])(?:[Aa]l-|[Ee]l-)?[A-Z],
@@ -71,8 +75,11 @@ _NO_SPACE = re.compile(r"\S*")
 # A character no match of _UNRESOLVED holds: a match cannot run across one.
 _NOT_IN_UNRESOLVED = re.compile(r"[^A-Za-z’'‘\s,-]")
 _UNRESOLVED_TRIGGER = TriggeredPattern(
-    re.compile(r"neighbou?rhood|district|quarter|suburb|\b[Hh]ay\b", re.I),
-    ["neighbo", "district", "quarter", "suburb", "hay"],
+    re.compile(
+        r"neighbou?rhood|district|quarter|suburb|\b[Hh]ay\b|\b(?:village|camp|area|town)s?\b",
+        re.I,
+    ),
+    ["neighbo", "district", "quarter", "suburb", "hay", "village", "camp", "area", "town"],
     word_start=False,
 )
 # Capitalised words that open a phrase but are not names of neighbourhoods.
@@ -86,7 +93,9 @@ _NOT_NAMES = frozenset(
         "Turkmen Yazidi Federal Police Security Government Army Counter Terrorism Islamic State "
         "Mosul Baghdad Nineveh Daesh Isis Isil In On At By For From With Into After Before When "
         "While During Since And Or But If Although Despite Meanwhile However Residents Officials "
-        "Sources Troops Forces City Town Village District Neighbourhood Neighborhood Area Region"
+        "Sources Troops Forces City Town Village District Neighbourhood Neighborhood Area Region "
+        "Peshmerga Shabak Assyrian Syriac Chaldean Kakai Coalition Operations Desert Border "
+        "Refugee Displacement Emergency Transit Screening Camp Camps"
     ).split()
 )
 
@@ -402,8 +411,12 @@ def _add_unresolved(
         folded = normalise(name, matcher.fold_cache)
         if folded in matcher.names or len(folded) < 3 or start == section.sentence_span(start)[0]:
             continue
-        bank = section.sentence_bank(start) or report_bank
-        parent = matcher.bank_areas.get(bank) if bank else matcher.default_parent
+        if group.startswith("rural"):
+            # A village or camp may lie anywhere in the province: not at a bank of the city.
+            parent = matcher.rural_parent
+        else:
+            bank = section.sentence_bank(start) or report_bank
+            parent = matcher.bank_areas.get(bank) if bank else matcher.default_parent
         found[start] = Candidate(start, end, folded, (), parent_key=parent, confidence=0.5)
 
 

@@ -147,6 +147,7 @@ class Matcher:
         *,
         bank_areas: dict[str, str] | None = None,
         default_parent: str = "mosul",
+        rural_parent: str = "nineveh",
     ) -> None:
         self.places: dict[str, PlaceInfo] = {}
         # fold_word by word (names.fold_words): the words of names and of reports repeat.
@@ -178,6 +179,8 @@ class Matcher:
             }
         )
         self.default_parent = default_parent
+        # Where an unresolved village or camp is drawn: the province, for want of better.
+        self.rural_parent = rural_parent if rural_parent in self.places else default_parent
         self.names = frozenset(keys_by_name)
         # Spellings that name the parent too ("Mosul's old city", "old city of Mosul"): no
         # everyday phrase, even where the place's own name is one.

@@ -325,6 +325,19 @@ def test_a_common_word_name_of_capitalised_words_is_a_place_without_a_cue():
     assert places(parse("Troops pushed into Mosul's old city.")) == ["old-city"]
 
 
+def test_an_unknown_village_or_camp_is_unresolved_in_the_province():
+    found = parse("Troops retook the villages of Khazna and Hsunah on Thursday.")
+    summary = [(m.place_key, m.surface, m.parent_key, m.status) for m in found]
+    assert summary == [
+        (None, "Khazna", "nineveh", "retaken"),
+        (None, "Hsunah", "nineveh", "retaken"),
+    ]
+    (camp,) = parse("Families arrived at Debaga camp on Thursday.")
+    assert (camp.surface, camp.parent_key, camp.status) == ("Debaga", "nineveh", "mentioned")
+    # Peoples and forces are not places.
+    assert parse("Christian villages and the Peshmerga area were quiet.") == []
+
+
 def test_a_towns_airport_is_a_place_of_its_own_within_the_town():
     (found,) = parse("Militias seized Erbil Airport on Wednesday.")
     assert (found.place_key, found.parent_key, found.surface) == (None, "erbil", "Erbil Airport")
