@@ -112,6 +112,7 @@ _CUE_RULES = [
             r"\bretak(?:e|en|es|ing)\b",
             r"\bretook\b",
             r"\brecover(?:ed|ing)\b",
+            r"\brestor(?:e|ed|es|ing)\b",
             r"\bliberat(?:e|ed|es|ion)\b",
             r"\bcleared\b",
             r"\bfreed\b",
@@ -180,7 +181,7 @@ _TRIGGERS = (
     "mop sweep search defus clash fight fought counter attack shell ambush firefight skirmish "
     "resistance engaged combat gunfight mortar sniper suicide car vbied air bombard islamic "
     "forces troops army isf cts police peshmerga units soldiers control holed process mak "
-    "recover most much part half 0 1 2 3 4 5 6 7 8 9"
+    "recover restor most much part half 0 1 2 3 4 5 6 7 8 9"
 ).split()
 CUE_FINDER = TriggeredPattern(_CUES, _TRIGGERS, by_char=_CUES_BY_CHAR)
 # A word shortly before a cue that turns it into an intent, a future or a denial.

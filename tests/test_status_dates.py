@@ -47,6 +47,7 @@ def status_of(sentence: str, name: str) -> str:
         ("Troops are making swift progress in Zahour.", "advance"),
         ("Troops moved deeper inside central Mosul.", "advance"),
         ("The army recovered Karama after heavy clashes.", "retaken"),
+        ("The agency has managed to restore the villages of Karama and Zahour.", "retaken"),
         ("The offensive aimed at liberating the city of Mosul.", "mentioned"),
         ("Militants holed up in Zahour fired mortars.", "isis_held"),
         ("Iraqi forces entered the IS-held city of Mosul.", "advance"),
