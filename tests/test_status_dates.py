@@ -41,6 +41,7 @@ def status_of(sentence: str, name: str) -> str:
         ("Alerts went to residents of IS-occupied areas in Zahour.", "isis_held"),
         ("The Federal police finally took Hammam along with three villages.", "retaken"),
         ("The ISF are now in control of the districts of Zahour and Karama.", "retaken"),
+        ("ISIS fighters are still in control of Zahour.", "isis_held"),
         ("Iraqi forces seized most of Zahour neighborhood.", "advance"),
         ("They said 90 percent of the Zahour district had been retaken.", "advance"),
         ("Forces are in the process of retaking Zahour.", "advance"),
