@@ -94,7 +94,8 @@ _NOT_NAMES = frozenset(
         "Mosul Baghdad Nineveh Daesh Isis Isil In On At By For From With Into After Before When "
         "While During Since And Or But If Although Despite Meanwhile However Residents Officials "
         "Sources Troops Forces City Town Village District Neighbourhood Neighborhood Area Region "
-        "Peshmerga Shabak Assyrian Syriac Chaldean Kakai Coalition Operations Desert Border "
+        "Peshmerga Shabak Assyrian Syriac Chaldean Kakai Yezidi Ezidi Coalition Operations Desert "
+        "Border "
         "Refugee Displacement Emergency Transit Screening Camp Camps"
     ).split()
 )

@@ -52,7 +52,7 @@ _CUE_RULES = [
             r"\b(?:ISIS|ISIL|(?-i:IS)|Daesh|Islamic\s+State|militant|jihadist)[-\s]"
             r"(?:held|occupied|controlled)\b",
             r"\b(?:ISIS|ISIL|(?-i:IS)|Daesh)['’]?s?\s+(?:last\s+)?(?:strongholds?|bastion|enclave)\b",
-            r"\blast\s+(?:\w+\s+)?(?:stronghold|bastion|enclave)\b",
+            r"\blast\s+(?:\w+\s+){0,2}?(?:stronghold|bastion|enclave)\b",
             r"\bholed\s+up\b",
         ],
     ),
@@ -74,7 +74,7 @@ _CUE_RULES = [
             r"\s+of\b",
             r"\b(?:began|begun|begin|begins|launched|launch|launches|started|start|starts|"
             r"kicked\s+off)\s+(?:\w+\s+){0,3}?(?:offensive|operations?|assault|attack|push|battle|"
-            r"campaign|drive)\b(?:\s+to\s+\w+)?",
+            r"campaign|drive)\b(?:\s+(?:\w+\s+){0,3}?to\s+\w+)?",
             r"\b(?:entered|enters|entering|enter)\b",
             r"\bstorm(?:ed|ing|s)?\b",
             r"\b(?:pushed|pushing|pushes|push|moved|moving|broke|breaking|edged|advanced|advancing)"
