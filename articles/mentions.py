@@ -54,22 +54,25 @@ def replace_mentions(articles: Sequence[Article]) -> tuple[int, int]:
     if not articles:
         return 0, 0
     found = {article.pk: find_mentions(article) for article in articles}
-    auto = Mention.DecidedBy.AUTO
+    auto = Mention.DecidedBy.AUTO.value
     with transaction.atomic(), timeline.deferred():
+        # One read of the batch's mentions: the geoparser's go, every decision stays.
         kept: dict[int, list[tuple]] = defaultdict(list)
-        decisions = (
-            Mention.objects.filter(article_id__in=found)
-            .exclude(decided_by=auto, rejected=False)
-            .values_list("article_id", "section", "start", "sentence", "place_id", "is_primary",
-                         "rejected")
+        gone: list[tuple] = []
+        delete: list[int] = []
+        stored = Mention.objects.filter(article_id__in=found).values_list(
+            "pk", "article_id", "decided_by", "rejected", "place_id", "section", "status",
+            "container", "event_date", "start", "sentence", "is_primary",
         )
-        for article_id, *decision in decisions:
-            kept[article_id].append(decision)
-        old = list(
-            Mention.objects.filter(article_id__in=found, decided_by=auto, rejected=False)
-            .values_list("pk", "place_id", "section", "status", "container", "event_date")
-        )
-        delete_ids(Mention, [pk for pk, *_ in old])
+        for row in stored:
+            pk, article_id, decided_by, rejected, place, section = row[:6]
+            if decided_by == auto and not rejected:
+                gone.append(row[4:9])  # place, section, status, container, day: for _changed
+                delete.append(pk)
+            else:
+                start, sentence, primary = row[9:]
+                kept[article_id].append((section, start, sentence, place, primary, rejected))
+        delete_ids(Mention, delete)
         ids = place_ids()
         rows = []
         for article in articles:
@@ -82,8 +85,8 @@ def replace_mentions(articles: Sequence[Article]) -> tuple[int, int]:
             rows += _mention_rows(article, found[article.pk], taken, editor_primary, ids=ids)
         insert_tuples(Mention, COLUMNS, rows)
         _changed(
-            [place for _, place, *_ in old],
-            [claim for _, *claim in old]
+            [place for place, *_ in gone],
+            gone
             + [
                 (row[_PLACE], row[_SECTION], row[_STATUS], row[_CONTAINER], row[_DAY])
                 for row in rows
