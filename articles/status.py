@@ -273,26 +273,8 @@ def find_cues(sentence: str, matches: list[re.Match[str]] | None = None) -> list
     """
     cues: list[Cue] = []
     for m in CUE_FINDER.matches(sentence) if matches is None else matches:
-        status = m.lastgroup
         start, end = m.span()
-        if status in _STATUSES:
-            before = sentence[max(0, start - 60) : start]
-            if _guarded(before) or (
-                status in _AIMABLE and _after_to(before) and not _DONE_INFINITIVE.search(before)
-            ):
-                status = MENTIONED
-            elif _DENIED_AFTER.match(sentence, end):
-                status = MENTIONED
-            elif status == ADVANCE and _BY_ISIS.search(sentence, max(0, start - 40), start):
-                status = FIGHTING
-            elif (
-                status == RETAKEN
-                and sentence.startswith("control", start)
-                and _BY_ISIS.search(sentence, max(0, start - 43), start - 3)
-            ):
-                status = ISIS_HELD  # "ISIS fighters are still in control of the Old City"
-        else:
-            status = MENTIONED
+        status = _cue_status(sentence, m.lastgroup, start, end)
         if (
             status == ISIS_HELD
             and cues
@@ -305,6 +287,28 @@ def find_cues(sentence: str, matches: list[re.Match[str]] | None = None) -> list
             continue
         cues.append(Cue(start, end, status))
     return cues
+
+
+def _cue_status(sentence: str, rule: str, start: int, end: int) -> str:
+    """The status a cue found by `rule` (a group of _CUE_RULES) at start..end gives."""
+    if rule not in _STATUSES:
+        return MENTIONED  # an intent rule
+    before = sentence[max(0, start - 60) : start]
+    if (
+        _guarded(before)
+        or (rule in _AIMABLE and _after_to(before) and not _DONE_INFINITIVE.search(before))
+        or _DENIED_AFTER.match(sentence, end)
+    ):
+        return MENTIONED
+    if rule == ADVANCE and _BY_ISIS.search(sentence, max(0, start - 40), start):
+        return FIGHTING
+    if (
+        rule == RETAKEN
+        and sentence.startswith("control", start)
+        and _BY_ISIS.search(sentence, max(0, start - 43), start - 3)
+    ):
+        return ISIS_HELD  # "ISIS fighters are still in control of the Old City"
+    return rule
 
 
 _EVENTS = frozenset((ADVANCE, FIGHTING, CLEARING, RETAKEN))
