@@ -109,7 +109,7 @@ class Scan:
     most sections name no place and never need them.
     """
 
-    __slots__ = ("text", "words", "folded", "hits", "_offsets", "_parts")
+    __slots__ = ("text", "words", "folded", "hits", "_offsets", "_parts", "split_from_parent")
 
     def __init__(
         self,
@@ -119,10 +119,14 @@ class Scan:
         folded: list[str],
         hits: list[tuple[int, int, str, tuple[str, ...]]],
         parts: list[str] | None = None,
+        split_from_parent: frozenset[int] = frozenset(),
     ) -> None:
         self.text = text
         self.words = words
         self.folded = folded
+        # The first words of hits split off their parent's capitalised name ("Mosul's old city"):
+        # the parent's capital stands for theirs.
+        self.split_from_parent = split_from_parent
         self.hits = hits
         self._offsets = offsets
         self._parts = parts
@@ -269,7 +273,9 @@ def find_candidates(
         if any_common and name in specific:
             any_common = common = False
         # Lower case is never a place: "salam" is peace; a multi-word name needs one capital.
-        if any_common:
+        if first in scan.split_from_parent:
+            capital = True
+        elif any_common:
             head = words[first][:1]
             capital = head.isupper() or not head.islower()
         else:

@@ -158,6 +158,35 @@ def find_dates(
     return found
 
 
+# A day named by its distance from the day the sentence before speaks of: "The following day,
+# they captured the bridge", "The battles came a day after the CTS forces drove ... out of X".
+_ANAPHORA = re.compile(
+    r"\b(?:(?P<next>the\s+(?:following|next)\s+day|a\s+day\s+later|the\s+day\s+after)"
+    r"|(?P<prev>the\s+(?:previous|preceding)\s+day|the\s+day\s+before)\b(?!\s+yesterday)"
+    r"|(?P<after>a|one|two|three|[1-3])\s+days?\s+after)\b",
+    re.IGNORECASE,
+)
+
+
+def anaphora(sentence: str) -> tuple[int, int] | None:
+    """How many days a sentence without a date of its own lies from the sentence before, and
+    from where in it that holds: (+1, 0) for "The following day", (-1, k) for what follows "a
+    day after" at k. None when the sentence names no such distance."""
+    m = _ANAPHORA.search(sentence)
+    if m is None:
+        return None
+    if m["next"]:
+        return 1, 0
+    if m["prev"]:
+        return -1, 0
+    return -_NUMBERS[m["after"].lower()], m.start()
+
+
+def shifted(expr: DateExpr, days: int, start: int, end: int) -> DateExpr:
+    """`expr` moved by `days`, as the date of the span start..end of another sentence."""
+    return DateExpr(start, end, expr.date + dt.timedelta(days=days), expr.precision)
+
+
 def nearest_date(dates: list[DateExpr], start: int, end: int) -> DateExpr | None:
     """The date expression closest to the span start..end."""
     if not dates:

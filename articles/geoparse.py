@@ -65,6 +65,13 @@ _DATELINE = re.compile(
     rf"|[A-Z][a-z]+(?: [A-Z][a-z]+)?,? (?:{dates.MONTH_PATTERN})\.? \d{{1,2}})"
     r"(?:,? ?\([^()\n]{1,40}\))?(?: ?[—–:]| --?)"
 )
+# A city or town named before the parts of it a sentence is about: "two central Mosul
+# neighbourhoods", "Mosul's eastern districts". The claim is the parts', not the city's.
+_PARTS_AFTER = re.compile(
+    r"(?:['’]s)?\s+(?:(?:eastern|western|northern|southern|central|other|remaining)\s+)?"
+    r"(?:neighbou?rhoods|districts|quarters|suburbs|villages)\b"
+)
+_CONTAINER_KINDS = frozenset({"city", "town"})
 _SECTION_RANK = {"title": 1, "body": 1, "related": 0}
 _PRECISION_RANK = {dates.STATED: 2, dates.RELATIVE: 1, dates.PUBLICATION: 0}
 
@@ -194,6 +201,24 @@ class Matcher:
             for folded, keys in keys_by_name.items()
             if all(key in parents and parents[key] in f" {folded} " for key in keys)
         )
+        # A spelling made of the parent's name and a name of the place ("Mosul's Old City", "old
+        # city of Mosul") names both: the city as the district's container, then the district.
+        self.splits: dict[str, tuple[int, bool, str, tuple[str, ...]]] = {}
+        for folded in self.specific:
+            keys = keys_by_name[folded]
+            parent_key = self.places[keys[0]].parent_key
+            parent = parents[keys[0]].strip() if len(keys) == 1 else ""
+            parent_keys = tuple(keys_by_name.get(parent, ()))
+            if not parent or parent_key not in parent_keys:
+                continue
+            size = parent.count(" ") + 1
+            head = folded.startswith(f"{parent} ")
+            rest = folded[len(parent) + 1 :] if head else folded[: -len(parent) - 1]
+            rest_words = rest.split()
+            if not head and rest_words[-1:] == ["uf"]:  # "of", folded
+                rest_words.pop()
+            if keys[0] in keys_by_name.get(" ".join(rest_words), ()):
+                self.splits[folded] = (size, head, parent, parent_keys)
         # Keys padded with a space each side, over a padded text: every hit is on word boundaries.
         self._automaton = ahocorasick.Automaton()
         for folded, keys in keys_by_name.items():
@@ -218,6 +243,7 @@ class Matcher:
             self.fold_cache = {}
         folded = fold_words(words, self.fold_cache)
         chosen: list[tuple[int, int, str, tuple[str, ...]]] = []
+        split: frozenset[int] = frozenset()
         if self.names and words:
             kept = list(compress(range(len(folded)), folded))
             norm_text = f" {' '.join(compress(folded, folded))} "
@@ -237,7 +263,50 @@ class Matcher:
                         next_free = hit[1] + 1
             else:
                 chosen = hits
-        return Scan(text, words, None, folded, chosen, parts)
+            if self.splits and any(hit[2] in self.splits for hit in chosen):
+                chosen, split = self._split_hits(chosen, words, folded)
+        return Scan(text, words, None, folded, chosen, parts, split)
+
+    def _split_hits(
+        self, hits: list[tuple], words: list[str], folded: list[str]
+    ) -> tuple[list[tuple], frozenset[int]]:
+        """Each hit on a spelling in `splits` as two: the parent's words, the place's words.
+
+        Only where the text names the parent as one ("Mosul's Old City", "old city of Mosul", the
+        parent capitalised): "Mosul al-Jadida" is a district's own name, not Mosul's al-Jadida.
+        """
+        out = []
+        place_starts = set()
+        for hit in hits:
+            split = self.splits.get(hit[2])
+            if split is None:
+                out.append(hit)
+                continue
+            first, last, name, keys = hit
+            size, head, parent, parent_keys = split
+            # The indices of the words that fold to something, in order from the parent's end.
+            spoken = [i for i in range(first, last + 1) if folded[i]]
+            if not head:
+                spoken.reverse()
+            edge = spoken[size - 1]
+            rest = spoken[size:]
+            named = words[spoken[0]] if head else words[edge]
+            if not named[:1].isupper():
+                continue  # "mosul's old city": no place is named in lower case
+            if head and not named.endswith(("'s", "’s")):
+                out.append(hit)
+                continue
+            if not head and folded[rest[0]] == "uf":
+                rest = rest[1:]
+            place_first, place_last = min(rest), max(rest)
+            # The place keeps the whole spelling as its name: it is never an everyday phrase.
+            place_hit = (place_first, place_last, name, keys)
+            place_starts.add(place_first)
+            if head:
+                out += [(first, edge, parent, parent_keys), place_hit]
+            else:
+                out += [place_hit, (edge, last, parent, parent_keys)]
+        return out, frozenset(place_starts)
 
 
 def _hit_order(hit: tuple) -> tuple[int, int]:
@@ -247,7 +316,7 @@ def _hit_order(hit: tuple) -> tuple[int, int]:
 class _Section:
     """A section's text with its sentence and paragraph boundaries, computed when first asked."""
 
-    __slots__ = ("name", "text", "_sentences", "_paragraphs", "_banks")
+    __slots__ = ("name", "text", "_sentences", "_paragraphs", "_banks", "_days")
 
     def __init__(self, name: str, text: str) -> None:
         self.name = name
@@ -255,6 +324,7 @@ class _Section:
         self._sentences: list[int] | None = None if name == "body" else [0]
         self._paragraphs: list[int] | None = None if name == "body" else [0]
         self._banks: dict[int, str] = {}
+        self._days: dict[int, dates.DateExpr | None] = {}
 
     @property
     def sentence_starts(self) -> list[int]:
@@ -282,6 +352,45 @@ class _Section:
             start, end = starts[i - 1], starts[i] if i < len(starts) else len(self.text)
             bank = self._banks[start] = bank_in(self.text[start:end])
         return bank
+
+    def sentence(self, i: int) -> str:
+        starts = self.sentence_starts
+        return self.text[starts[i] : starts[i + 1] if i + 1 < len(starts) else len(self.text)]
+
+    def same_paragraph(self, i: int, j: int) -> bool:
+        """Whether sentences i and j begin in the same paragraph."""
+        starts, paragraphs = self.sentence_starts, self.paragraph_starts
+        return bisect_right(paragraphs, starts[i]) == bisect_right(paragraphs, starts[j])
+
+    def carried_date(
+        self, i: int, pos: int, published: dt.date, depth: int = 3
+    ) -> dates.DateExpr | None:
+        """The day a place at `pos` in sentence i happened on, when the sentence names none:
+        that of the sentence before, moved by "the following day" or "a day after", or kept
+        within a paragraph ("On Sunday, forces began a push. They entered Zahra.")."""
+        if i == 0 or depth == 0:
+            return None
+        sentence = self.sentence(i)
+        shift = dates.anaphora(sentence)
+        if shift is None and not self.same_paragraph(i - 1, i):
+            return None
+        before = self.sentence_date(i - 1, published, depth - 1)
+        if before is None:
+            return None
+        days = shift[0] if shift and pos >= shift[1] else 0
+        return dates.shifted(before, days, pos, pos)
+
+    def sentence_date(self, i: int, published: dt.date, depth: int) -> dates.DateExpr | None:
+        """The day sentence i speaks of: its first date, or the one it carries."""
+        if i in self._days:
+            return self._days[i]
+        sentence = self.sentence(i)
+        own = dates.find_dates(sentence, published)
+        # A named day ("on Wednesday", "Jan 4") before a vague one ("overnight", "yesterday").
+        named = [d for d in own if not sentence[d.start].islower()]
+        day = (named or own)[0] if own else self.carried_date(i, 0, published, depth)
+        self._days[i] = day
+        return day
 
     def previous_paragraph(self, pos: int) -> str:
         starts = self.paragraph_starts
@@ -401,12 +510,13 @@ def _mentions_in(
     status_for = status.status_for
     dateline = _DATELINE.match(text) if is_body else None
     dateline_end = dateline.end() if dateline else 0
-    s_start = s_end = 0  # the sentence of the candidate before
+    s_start = s_end = index = 0  # the sentence of the candidate before
     for c in cands:
         start, end = c.start, c.end
         if not s_start <= start < s_end:
             i = bisect_right(starts, start)
-            s_start = starts[i - 1]
+            index = i - 1
+            s_start = starts[index]
             s_end = starts[i] if i < count else len(text)
             sentence = text[s_start:s_end]
             # The rules depend on the sentence alone: a sentence the report repeats is read once.
@@ -423,6 +533,8 @@ def _mentions_in(
         if when is None and is_body and (quoted or section.paragraph_starts_with_quote(start)):
             # A quote carries the date of its attribution in the paragraph before it.
             when = dates.attribution_date(section.previous_paragraph(start), published)
+        if when is None and is_body:
+            when = section.carried_date(index, a, published)
         found.append(
             FoundMention(
                 c.keys[0] if c.keys else None,
@@ -437,6 +549,7 @@ def _mentions_in(
                 when.date if when else published,
                 when.precision if when else dates.PUBLICATION,
                 round(c.confidence, 3),
+                container=_PARTS_AFTER.match(text, end) is not None,
             )
         )
     return found
@@ -449,9 +562,10 @@ def _mark_primary(mentions: list[FoundMention]) -> None:
         key = m.place_key or (None, m.normalised)
         rank = (
             _SECTION_RANK[m.section],
-            status_rank[m.status],
+            m.status != status.MENTIONED,
             # What a report says of a place itself comes before what it says of a district in it.
             not m.container,
+            status_rank[m.status],
             _PRECISION_RANK[m.date_precision],
         )
         # Only a better rank takes over: of mentions ranked alike, the first is primary.
@@ -491,10 +605,29 @@ def geoparse(
             mentions.extend(seen)
         else:
             mentions.extend(map(_copy_mention, seen))
+    if mentions and mentions[0].section == "title" and body:
+        _date_headline(mentions, body_s, published)
     if mentions:
         _mark_containers(matcher, mentions)
         _mark_primary(mentions)
     return mentions
+
+
+def _date_headline(mentions: list[FoundMention], body: _Section, published: dt.date) -> None:
+    """A headline that names no day tells the lead's news: it takes the day of the body's first
+    sentence that names one (of its first two: the first may be a bare dateline)."""
+    lead = None
+    for i in range(min(2, len(body.sentence_starts))):
+        lead = body.sentence_date(i, published, 3)
+        if lead is not None:
+            break
+    if lead is None:
+        return
+    for m in mentions:
+        if m.section != "title":
+            break
+        if m.date_precision == dates.PUBLICATION:
+            m.event_date, m.date_precision = lead.date, lead.precision
 
 
 def _related_mentions(
@@ -524,6 +657,8 @@ def _mark_containers(matcher: Matcher, mentions: list[FoundMention]) -> None:
     places = matcher.places
     chains = matcher.container_chains
     for m in mentions:
+        if m.container and (not m.place_key or places[m.place_key].kind not in _CONTAINER_KINDS):
+            m.container = False  # "Zahra and Sukkar neighbourhoods": Sukkar is one of them
         key = places[m.place_key].parent_key if m.place_key else m.parent_key
         if not key:
             continue

@@ -318,11 +318,39 @@ def test_a_hyphenated_word_at_the_start_is_no_dateline():
 def test_a_common_word_name_of_capitalised_words_is_a_place_without_a_cue():
     found = parse("Troops pushed into the Old City on Thursday.")
     assert [(m.place_key, m.status) for m in found] == [("old-city", "advance")]
-    assert places(parse("Troops stormed the Old City of Mosul.")) == ["old-city"]
     # Written as everyday words, it is not.
     assert places(parse("They walked through the old city streets.")) == []
-    # Unless the spelling names the city too.
-    assert places(parse("Troops pushed into Mosul's old city.")) == ["old-city"]
+
+
+def test_a_spelling_that_names_the_city_names_it_as_the_container():
+    # Unlike everyday words, "Mosul's old city" is a place in lower case too; and it names Mosul.
+    found = parse("Troops pushed into Mosul's old city on Thursday.")
+    summary = [(m.place_key, m.surface, m.status, m.container) for m in found]
+    assert summary == [
+        ("mosul", "Mosul's", "advance", True),
+        ("old-city", "old city", "advance", False),
+    ]
+    found = parse("Troops stormed the Old City of Mosul.")
+    assert [(m.place_key, m.surface, m.container) for m in found] == [
+        ("old-city", "Old City", False),
+        ("mosul", "Mosul", True),
+    ]
+    # Without the possessive the spelling is one name; a city in lower case names nothing.
+    assert [m.surface for m in parse("Troops stormed the Mosul Old City.")] == ["Mosul Old City"]
+    assert places(parse("Troops stormed the old city of mosul.")) == []
+
+
+def test_a_city_before_the_parts_of_it_a_sentence_is_about_is_their_container():
+    found = parse("Troops retook two more Mosul neighbourhoods on Thursday.")
+    assert [(m.place_key, m.status, m.container) for m in found] == [
+        ("mosul", "retaken", True)
+    ]
+    # What the report says of the city itself is its main claim, however strong the other.
+    found = parse(
+        "Troops moved deeper into Mosul on Thursday, recapturing two central Mosul neighbourhoods."
+    )
+    primary = [(m.status, m.container) for m in found if m.is_primary]
+    assert primary == [("advance", False)]
 
 
 def test_an_unknown_village_or_camp_is_unresolved_in_the_province():
@@ -431,3 +459,32 @@ def test_the_geoparse_command_fails_on_a_file_that_is_not_a_report(tmp_path):
     bad.write_text("\n\n")
     with pytest.raises(CommandError, match="1 of 1 files"):
         call_command("geoparse", str(bad), "--json", stdout=StringIO(), stderr=StringIO())
+
+
+def test_a_sentence_without_a_day_takes_the_day_of_the_one_before():
+    body = (
+        "On Wednesday, Iraqi forces began a push into Zahour. Troops entered Kokjeli.\n\n"
+        "The following day, they retook the Intisar district.\n\n"
+        "The battles came a day after police cleared the Karama district.\n\n"
+        "Residents returned to Mosul."
+    )
+    days = {m.place_key: (m.event_date, m.date_precision) for m in parse(body)}
+    wednesday = dt.date(2016, 11, 2)
+    assert days["zahour"] == (wednesday, "relative")
+    assert days["kokjeli"] == (wednesday, "relative")  # same paragraph
+    assert days["intisar"] == (wednesday + dt.timedelta(days=1), "relative")
+    # "a day after" the day the paragraph before speaks of (Thursday): Wednesday.
+    assert days["karama"] == (wednesday, "relative")
+    # A new paragraph with no word of a day: the report's.
+    assert days["mosul"] == (FRIDAY, "publication")
+
+
+def test_a_headline_without_a_day_takes_the_lead_s():
+    found = parse(
+        "MOSUL, Iraq (AP) — Troops fought on Wednesday in Zahour.", title="Troops fight in Zahour"
+    )
+    title = [m for m in found if m.section == "title"]
+    assert [(m.place_key, m.event_date) for m in title] == [("zahour", dt.date(2016, 11, 2))]
+    # With no day in the lead, it stays the report's day.
+    found = parse("Troops fought in Zahour.", title="Troops fight in Zahour")
+    assert {m.event_date for m in found} == {FRIDAY}
