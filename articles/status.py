@@ -54,6 +54,9 @@ _CUE_RULES = [
             r"\b(?:ISIS|ISIL|(?-i:IS)|Daesh)['’]?s?\s+(?:last\s+)?(?:strongholds?|bastion|enclave)\b",
             r"\blast\s+(?:\w+\s+){0,2}?(?:stronghold|bastion|enclave)\b",
             r"\bholed\s+up\b",
+            # "ISIS still holds onto the adjacent Rashidiyah": a subject other than ISIS is
+            # turned round in _cue_status.
+            r"\b(?:holds?|holding|held)\s+on\s*to\b",
         ],
     ),
     (
@@ -70,13 +73,15 @@ _CUE_RULES = [
             # would otherwise read the same verb at the same place.
             r"\b(?:seized?|captured?|took|taken|retook|retaken|recaptured|liberated|cleared|"
             r"secured|control(?:led)?|imposed|established|gained)\s+(?:[\w-]+\s+){0,4}?"
-            r"(?:most|much|parts?|half|sections?|portions?|\d+\s*(?:percent|per\s+cent|%))"
+            r"(?:most|much|parts?|half|(?:a\s+)?(?:quarter|third)|sections?|portions?|"
+            r"\d+\s*(?:percent|per\s+cent|%))"
             r"\s+of\b",
             r"\b(?:began|begun|begin|begins|launched|launch|launches|started|start|starts|"
             r"kicked\s+off)\s+(?:\w+\s+){0,3}?(?:offensive|operations?|assault|attack|push|battle|"
             r"campaign|drive)\b(?:\s+(?:\w+\s+){0,3}?to\s+\w+)?",
             r"\b(?:entered|enters|entering|enter)\b",
             r"\bstorm(?:ed|ing|s)?\b",
+            r"\bassaults?\s+on\b",
             r"\b(?:pushed|pushing|pushes|push|moved|moving|broke|breaking|edged|advanced|advancing)"
             r"\s+(?:\w+\s+)?(?:into|through|inside)\b",
             r"\bopened\s+(?:\w+\s+)?way\s+into\b",
@@ -94,7 +99,7 @@ _CUE_RULES = [
     (
         "retaken",
         [
-            r"\b(?:took|taken|take|takes|taking|gained|regained|"
+            r"\b(?:took|taken|take|takes|taking|gained|regained|wrested|wrest|"
             r"seized|assumed|established|imposed)\s+(?:\w+[-\s]+){0,3}?control\b",
             r"\b(?:full|total|complete)\s+control\b",
             # "The ISF are now in control of the districts of al-Jawsaq and al-Tayyaran" (whose
@@ -105,7 +110,7 @@ _CUE_RULES = [
             r"\b(?:took|take|takes|taking)\s+(?:back\s+|over\s+)?(?:"
             r"(?!(?:Iraqi|Kurdish|US|American|Islamic|ISIS|ISIL|IS|Daesh|Part|Place|Aim|Refuge|"
             r"Shelter|Cover|Steps?|Note|Action|Care|Time|Charge|Hold|Positions?|Over|Back)\b)"
-            r"(?-i:[A-Z])|the\s+(?:\w+\s+)?(?:village|town|district|neighbou?rhood|area|city|"
+            r"(?:(?-i:al|el)-)?(?-i:[A-Z])|the\s+(?:\w+\s+)?(?:village|town|district|neighbou?rhood|area|city|"
             r"airport|university|base|bridge|hospital|building|complex|compound|mosque|shrine|"
             r"quarter|suburb|camp|hill|station)s?\b)",
             r"\brecaptur\w*",
@@ -119,6 +124,7 @@ _CUE_RULES = [
             r"\bcaptur(?:e|ed|es)\b",
             r"\bseized?\b",
             r"\bregain(?:ed)?\b",
+            r"\b(?:won|wins|win|winning)\s+back\b",
             r"\bsecured\b",
             r"\b(?:raised|raising|hoisted|hoisting)\s+(?:the\s+)?(?:\w+\s+)?flags?\b",
             r"\bfell\s+to\s+(?:the\s+)?(?:Iraqi|government|security|army|federal|Kurdish|Peshmerga)\b",
@@ -163,6 +169,8 @@ _CUE_RULES = [
             r"\bcar\s+bombs?\b",
             r"\bVBIEDs?\b",
             r"\bair\s*strikes?\b",
+            r"\b(?:air\s+)?raids?\b",
+            r"\b(?:missile|drone|guided-missile|rocket)\s+strikes?\b",
             r"\bbombard\w*",
             r"\bcounter-?offensive\b",
         ],
@@ -180,7 +188,8 @@ _TRIGGERS = (
     "hoisting fell pushed drove driven driving expelled ousted flushed chased clear cleans comb "
     "mop sweep search defus clash fight fought counter attack shell ambush firefight skirmish "
     "resistance engaged combat gunfight mortar sniper suicide car vbied air bombard islamic "
-    "control holed process mak recover restor most much part half percent per"
+    "control holed process mak recover restor most much part half percent per holds holding "
+    "wrest assault raid missile drone guided rocket won wins win"
 ).split()
 CUE_FINDER = TriggeredPattern(_CUES, _TRIGGERS, by_char=_CUES_BY_CHAR)
 # A word shortly before a cue that turns it into an intent, a future or a denial.
@@ -188,7 +197,7 @@ _GUARD_WORDS = frozenset(
     "will would could may might shall aim aims aiming plan plans planning seek seeks seeking "
     "trying tries attempt attempts attempting attempted fail fails failed failing intend intends "
     "intended intending prepare prepares preparing expected hope hopes hoping vow vows vowed "
-    "not never yet without unable cannot can't won't before until whether".split()
+    "not never yet without unable cannot can't won't before until whether if unless".split()
 )
 _WORD_EDGES = "\"'“”‘’,.;:()[]"
 
@@ -219,6 +228,11 @@ _REFERENCE = re.compile(
     # People on the move: "crossed from Baaj into Syria", "arrived at Khazer camp".
     r"\b(?:fled|flee|fleeing|displaced|crossed|escaped|returned|returning|arrived|arriving|"
     r"evacuated)\s+(?:\w+\s+){0,3}?(?:from|to|at|in|into)|"
+    # Where people live or shelter: "Christians, who stay in Erbil".
+    r"\b(?:live|lives|living|lived|stay|stays|staying|stayed|sheltering|sheltered)\s+in|"
+    # What a road joins: "the road from Irbil to Q-West", "the road linking Mosul and Bashiqa".
+    r"\b(?:road|highway|route)\s+(?:\w+\s+){0,2}?(?:from|between|to|linking|connecting)"
+    r"(?:\s+(?:the\s+)?(?:city\s+of\s+)?[\w'’-]+(?:\s+[\w'’-]+)?\s+(?:and|to))?|"
     # Where someone spoke: "told AP from Baghdad", "told reporters in Erbil".
     r"\b(?:told|said|speaking|spoke)\s+(?:\w+\s+){0,2}?(?:in|from)|"
     # "(to the) east of Mosul" is outside it; "in the east of Mosul" is in it.
@@ -234,7 +248,7 @@ _REFERENCE_FINDER = TriggeredPattern(
     _REFERENCE,
     "near around outside close beyond vicinity conference told said speaking spoke north south "
     "east west km kilomet mile met fled flee displaced crossed escaped return arriv "
-    "evacuated".split(),
+    "evacuated live living stay shelter road highway route".split(),
 )
 # Clause breaks: a cue in the mention's own clause beats a nearer one across "while".
 # The alternatives are ";", "\s[-–—]\s", ",\s*(?:while|...)\b" and "\bwhile\b"; written to begin
@@ -300,14 +314,23 @@ def _cue_status(sentence: str, rule: str, start: int, end: int) -> str:
         or _DENIED_AFTER.match(sentence, end)
     ):
         return MENTIONED
-    if rule == ADVANCE and _BY_ISIS.search(sentence, max(0, start - 40), start):
+    if rule == ADVANCE and _by_isis(sentence, max(0, start - 40), start):
         return FIGHTING
     if (
-        rule == RETAKEN
-        and sentence.startswith("control", start)
-        and _BY_ISIS.search(sentence, max(0, start - 43), start - 3)
+        rule == ISIS_HELD
+        and sentence[start:end].lower().startswith(("hold", "held"))
+        and sentence[end - 2 : end] in ("to", "To")
+        and not _by_isis(sentence, max(0, start - 43), start)
     ):
-        return ISIS_HELD  # "ISIS fighters are still in control of the Old City"
+        return MENTIONED  # "troops are holding on to their gains": no one else holds it
+    if rule == RETAKEN and (
+        _by_isis(sentence, max(0, start - 43), start - 3)
+        if sentence.startswith("control", start)
+        else _by_isis(sentence, max(0, start - 40), start)
+    ):
+        # "ISIS fighters are still in control of the Old City", "The Islamic State captured
+        # Mosul three years ago": the place fell to ISIS.
+        return ISIS_HELD
     return rule
 
 
@@ -326,9 +349,29 @@ _DENIED_AFTER = re.compile(
 # An advance made by ISIS ("IS militants stormed into the city of Kirkuk") is an attack on a
 # place the government holds: fighting there, not a front line moving in.
 _BY_ISIS = re.compile(
-    r"(?:\b(?:ISIS|ISIL|IS|Daesh)|\b(?i:militants|jihadists|insurgents))"
+    r"(?:\b(?:ISIS|ISIL|IS|Daesh|Islamic\s+State)|\b(?i:militants|jihadists|insurgents))"
     r"(?:\s+(?i:fighters|militants|gunmen|members))?\s+(?:\w+\s+){0,2}$"
 )
+# ISIS as the object of what the forces do: "Iraqi forces battling IS militants on Sunday".
+_ISIS_AS_OBJECT = re.compile(
+    r"\b(?:battling|fighting|against|targeting|from|with|expelling|defeating)\s+"
+    r"(?:the\s+)?(?:[\w-]+\s+){0,2}(?:\([A-Z]+\)\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def _by_isis(sentence: str, lo: int, hi: int) -> bool:
+    """ISIS is the subject of what sentence[hi:] tells, as far as the words before it show."""
+    m = _BY_ISIS.search(sentence, lo, hi)
+    return (
+        m is not None
+        and not _PASSIVE.search(m[0])
+        and not _ISIS_AS_OBJECT.search(sentence, max(0, m.start() - 40), m.start())
+    )
+
+
+# "IS fighters had been pushed out of Bawiza": done to ISIS, not by it.
+_PASSIVE = re.compile(r"\b(?:been|being|was|were|got)\s+$", re.IGNORECASE)
 
 
 def clause_breaks(sentence: str) -> list[int]:
@@ -340,7 +383,8 @@ def clause_breaks(sentence: str) -> list[int]:
 # spares most places the rules' search.
 _REFERENCE_HINTS = frozenset(
     "near nearby around outside to beyond of from conference told said speaking spoke fled flee "
-    "fleeing displaced crossed escaped returned returning arrived arriving evacuated".split()
+    "fleeing displaced crossed escaped returned returning arrived arriving evacuated in and "
+    "between linking connecting".split()
 )
 
 
@@ -354,9 +398,27 @@ def is_reference_point(sentence: str, start: int) -> bool:
     return _REFERENCE_FINDER.found_in(before, lower)
 
 
+# A place that names a campaign or a front rather than where something happened: "the Mosul
+# offensive", "on the Gwer front", "the battle for Mosul".
+_CAMPAIGN_AFTER = re.compile(
+    r"(?:['’]s)?\s+(?:offensive|operations?|campaign|battle|war|front(?:line)?s?)\b", re.IGNORECASE
+)
+_CAMPAIGN_BEFORE = re.compile(
+    r"\b(?:battle|fight|campaign|war|offensive)\s+(?:for|of)\s+(?:the\s+)?(?:city\s+of\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def names_campaign(sentence: str, start: int, end: int) -> bool:
+    """The place at start..end is the name of a campaign or a front."""
+    return _CAMPAIGN_AFTER.match(sentence, end) is not None or (
+        _CAMPAIGN_BEFORE.search(sentence, max(0, start - 40), start) is not None
+    )
+
+
 def status_for(sentence: str, cues: list[Cue], breaks: list[int], start: int, end: int) -> str:
     """The status the sentence gives the place at start..end: its nearest cue, same clause first."""
-    if not cues or is_reference_point(sentence, start):
+    if not cues or is_reference_point(sentence, start) or names_campaign(sentence, start, end):
         return MENTIONED
     if len(cues) == 1:
         return cues[0].status

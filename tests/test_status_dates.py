@@ -84,11 +84,36 @@ def status_of(sentence: str, name: str) -> str:
         ("Villages around Hammam have been retaken.", "mentioned"),
         ("Clashes flared south of Mosul.", "mentioned"),
         ("Residents of Intisar met.", "mentioned"),
+        # A place that names a campaign or a front.
+        ("It was the sixth day of the Mosul offensive.", "mentioned"),
+        ("Peshmerga liberated five villages on the Hammam front.", "mentioned"),
+        ("Iraqis brace for the next stage of the battle for Mosul.", "mentioned"),
+        # Where people live, what a road joins.
+        ("Christians who stay in Hammam welcomed the liberation of the town.", "mentioned"),
+        ("Peshmerga recaptured the main road linking Mosul and Bashiqa.", "mentioned"),
+        ("Families returned on the road from Hammam to the liberated towns.", "mentioned"),
+        # A condition is no event.
+        ("If Iraqi forces enter Kokjeli, it will mark a milestone.", "mentioned"),
+        # Cues a first reading of real reports lacked.
+        ("The army wrested control of Karama on Friday.", "retaken"),
+        ("ISIS still holds onto the adjacent Karama neighbourhood.", "isis_held"),
+        ("Troops are holding on to their gains in Karama.", "mentioned"),
+        ("Jets carried out air raids in Karama.", "fighting"),
+        ("Two civilians died in a guided-missile strike in Karama.", "fighting"),
+        ("The army opened a new front with an assault on the town of Karama.", "advance"),
+        ("The army took al-Karama district on Monday.", "retaken"),
+        ("Iraqi army wins back Karama district.", "retaken"),
+        ("Iraqi Forces Seized Quarter of the Mosul City", "advance"),
+        # A place ISIS took is a place it holds; ISIS as the object of the fight says nothing.
+        ("The Islamic State captured Mosul three years ago.", "isis_held"),
+        ("Iraqi forces battling IS militants on Sunday recaptured Intisar.", "retaken"),
     ],
 )
 def test_a_sentence_gives_its_place_a_status(sentence, expected):
     place = next(
-        w for w in ("Zahour", "Hammam", "Karama", "Kokjeli", "Intisar", "Mosul") if w in sentence
+        w
+        for w in ("Zahour", "Hammam", "Karama", "Kokjeli", "Intisar", "Mosul", "Bashiqa")
+        if w in sentence
     )
     assert status_of(sentence, place) == expected
 
