@@ -263,7 +263,8 @@ class Matcher:
                         next_free = hit[1] + 1
             else:
                 chosen = hits
-            if self.splits and any(hit[2] in self.splits for hit in chosen):
+            splits = self.splits
+            if splits and not splits.keys().isdisjoint([hit[2] for hit in chosen]):
                 chosen, split = self._split_hits(chosen, words, folded)
         return Scan(text, words, None, folded, chosen, parts, split)
 
@@ -316,7 +317,7 @@ def _hit_order(hit: tuple) -> tuple[int, int]:
 class _Section:
     """A section's text with its sentence and paragraph boundaries, computed when first asked."""
 
-    __slots__ = ("name", "text", "_sentences", "_paragraphs", "_banks", "_days")
+    __slots__ = ("name", "text", "_sentences", "_paragraphs", "_banks", "_days", "infos")
 
     def __init__(self, name: str, text: str) -> None:
         self.name = name
@@ -325,6 +326,8 @@ class _Section:
         self._paragraphs: list[int] | None = None if name == "body" else [0]
         self._banks: dict[int, str] = {}
         self._days: dict[int, dates.DateExpr | None] = {}
+        # The report's sentence rules by sentence (_sentence_info), where geoparse shares them.
+        self.infos: dict[str, tuple] = {}
 
     @property
     def sentence_starts(self) -> list[int]:
@@ -385,7 +388,8 @@ class _Section:
         if i in self._days:
             return self._days[i]
         sentence = self.sentence(i)
-        own = dates.find_dates(sentence, published)
+        info = self.infos.get(sentence)
+        own = info[3] if info is not None else dates.find_dates(sentence, published)
         # A named day ("on Wednesday", "Jan 4") before a vague one ("overnight", "yesterday").
         named = [d for d in own if not sentence[d.start].islower()]
         day = (named or own)[0] if own else self.carried_date(i, 0, published, depth)
@@ -590,6 +594,7 @@ def geoparse(
     bank = _report_bank(matcher, title + "\n" + body, per_section)
     mentions: list[FoundMention] = []
     sentences: dict[str, tuple] = {}
+    body_s.infos = sentences
     for (sec, scan), cands in zip(scans, per_section, strict=True):
         if sec.name == "body":
             cands = sorted(cands + find_unresolved(matcher, sec, scan, bank), key=by_start)

@@ -411,7 +411,12 @@ _CAMPAIGN_BEFORE = re.compile(
 
 def names_campaign(sentence: str, start: int, end: int) -> bool:
     """The place at start..end is the name of a campaign or a front."""
-    return _CAMPAIGN_AFTER.match(sentence, end) is not None or (
+    if _CAMPAIGN_AFTER.match(sentence, end) is not None:
+        return True
+    # The rule before ends in "for" or "of", perhaps then "the" and "city of": look only where
+    # one of them is that near.
+    near = sentence[max(0, start - 17) : start]
+    return ("of " in near or "for " in near) and (
         _CAMPAIGN_BEFORE.search(sentence, max(0, start - 40), start) is not None
     )
 
