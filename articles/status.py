@@ -53,6 +53,10 @@ _CUE_RULES = [
             r"(?:held|occupied|controlled)\b",
             r"\b(?:ISIS|ISIL|(?-i:IS)|Daesh)['’]?s?\s+(?:last\s+)?(?:strongholds?|bastion|enclave)\b",
             r"\blast\s+(?:\w+\s+){0,2}?(?:stronghold|bastion|enclave)\b",
+            # "the militant stronghold of Mosul", "ISIS's Mosul stronghold"; not "the former
+            # ISIS stronghold".
+            r"(?<!former\s)(?<!one-time\s)\b(?:strongholds?|bastion)\b",
+            r"\b(?:ISIS|ISIL|(?-i:IS)|Daesh|Islamic\s+State)['’]?s?\s+(?:de\s+facto\s+)?capital\b",
             r"\bholed\s+up\b",
             # "ISIS still holds onto the adjacent Rashidiyah": a subject other than ISIS is
             # turned round in _cue_status.
@@ -189,7 +193,8 @@ _TRIGGERS = (
     "mop sweep search defus clash fight fought counter attack shell ambush firefight skirmish "
     "resistance engaged combat gunfight mortar sniper suicide car vbied air bombard islamic "
     "control holed process mak recover restor most much part half percent per holds holding "
-    "wrest assault raid missile drone guided rocket won wins win"
+    "wrest assault raid missile drone guided rocket won wins win stronghold bastion "
+    "capital"
 ).split()
 CUE_FINDER = TriggeredPattern(_CUES, _TRIGGERS, by_char=_CUES_BY_CHAR)
 # A word shortly before a cue that turns it into an intent, a future or a denial.
@@ -296,8 +301,8 @@ def find_cues(sentence: str, matches: list[re.Match[str]] | None = None) -> list
             and _HELD_ADJECTIVE.search(sentence, start, end)
             and _OBJECT_GAP.fullmatch(sentence, cues[-1].end, start)
         ):
-            # "recaptured the ISIS-held town of X": the adjective says what the place was before
-            # the event the verb tells.
+            # "recaptured the ISIS-held town of X", "advance further into IS stronghold": the
+            # adjective or noun says what the place was before the event the verb tells.
             continue
         cues.append(Cue(start, end, status))
     return cues
@@ -335,9 +340,15 @@ def _cue_status(sentence: str, rule: str, start: int, end: int) -> str:
 
 
 _EVENTS = frozenset((ADVANCE, FIGHTING, CLEARING, RETAKEN))
-_HELD_ADJECTIVE = re.compile(r"[-\s](?:held|occupied|controlled)$", re.IGNORECASE)
+_HELD_ADJECTIVE = re.compile(
+    r"(?:[-\s](?:held|occupied|controlled)|stronghold|bastion)$", re.IGNORECASE
+)
 # What may stand between such a verb and the adjective: "of the key", "the", "a".
-_OBJECT_GAP = re.compile(r"\s+(?:of\s+)?(?:(?:the|a|an)\s+)?(?:\w+\s+)?", re.IGNORECASE)
+_OBJECT_GAP = re.compile(
+    r"\s+(?:(?:further|deeper|farther|of|into|in|inside|on|over)\s+){0,2}(?:(?:the|a|an)\s+)?"
+    r"(?:\w+\s+)?",
+    re.IGNORECASE,
+)
 
 
 # A denial after the cue: "the full attack has not yet started", "the assault is yet to begin".
@@ -421,9 +432,23 @@ def names_campaign(sentence: str, start: int, end: int) -> bool:
     )
 
 
+# What a place is called right after its name: "Mosul, IS's last major stronghold in Iraq",
+# "Mosul, the Islamic State's capital", "the ISIS Mosul stronghold".
+_HELD_AFTER = re.compile(
+    r"(?:['’]s)?(?:,\s+(?:the\s+)?(?:group['’]s\s+|(?:ISIS|ISIL|(?-i:IS)|Daesh|Islamic\s+State|"
+    r"militants?|jihadists?)['’]?s?\s+)?(?:(?:last|major|main|remaining|key|biggest|largest|"
+    r"urban|de\s+facto)\s+)*|\s+)(?:stronghold|bastion|(?<=['’]s\s)capital|(?<=s['’]\s)capital)\b",
+    re.IGNORECASE,
+)
+
+
 def status_for(sentence: str, cues: list[Cue], breaks: list[int], start: int, end: int) -> str:
     """The status the sentence gives the place at start..end: its nearest cue, same clause first."""
-    if not cues or is_reference_point(sentence, start) or names_campaign(sentence, start, end):
+    if not cues:
+        return MENTIONED
+    if _HELD_AFTER.match(sentence, end):
+        return ISIS_HELD
+    if is_reference_point(sentence, start) or names_campaign(sentence, start, end):
         return MENTIONED
     if len(cues) == 1:
         return cues[0].status

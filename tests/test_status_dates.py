@@ -107,6 +107,12 @@ def status_of(sentence: str, name: str) -> str:
         # A place ISIS took is a place it holds; ISIS as the object of the fight says nothing.
         ("The Islamic State captured Mosul three years ago.", "isis_held"),
         ("Iraqi forces battling IS militants on Sunday recaptured Intisar.", "retaken"),
+        # What a place is called next to its name, unless the verb before it tells what changed.
+        ("Troops came within five miles of Mosul, the Islamic State's capital.", "isis_held"),
+        ("Peshmerga entered Mosul, the capital of Nineveh province.", "advance"),
+        ("Troops neared the militant stronghold of Mosul last week.", "isis_held"),
+        ("Troops retook the former ISIS stronghold of Mosul.", "retaken"),
+        ("Iraqi forces advance further into IS stronghold in Mosul", "advance"),
     ],
 )
 def test_a_sentence_gives_its_place_a_status(sentence, expected):
