@@ -258,6 +258,11 @@ def test_an_unresolved_name_without_a_bank_goes_to_mosul():
     assert [(m.surface, m.parent_key) for m in found] == [("Wadi Hajar", "mosul")]
 
 
+def test_an_unresolved_name_keeps_its_patronymic():
+    found = parse("Forces took full control of Khaled ibn al-Walid and Bab al-Sijn neighbourhoods.")
+    assert [m.surface for m in found] == ["Khaled ibn al-Walid", "Bab al-Sijn"]
+
+
 def test_ordinary_capitalised_words_before_district_are_not_unresolved_names():
     assert parse("Police said the Eastern district was calm. The Industrial district burned.") == []
 
