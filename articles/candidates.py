@@ -365,6 +365,34 @@ def _accept_listed(
                     break
 
 
+def accept_beside(text: str, anchors: list[Candidate], pending: list[Candidate]) -> list[Candidate]:
+    """The pending common-word names listed beside a name the gazetteer lacks: "the Intisar,
+    Kharabat and Salam neighbourhoods" lists Intisar and Salam as places too."""
+    taken: list[Candidate] = []
+    spans = [(c.start, c.end) for c in anchors]
+    left = [c for c in pending if c.keys]
+    changed = True
+    while changed and left and spans:
+        changed = False
+        for cand in list(left):
+            for start, end in spans:
+                gap = (
+                    text[end : cand.start]
+                    if end <= cand.start
+                    else text[cand.end : start]
+                    if start >= cand.end
+                    else None
+                )
+                if gap is not None and len(gap) < 12 and _LIST_GLUE.match(gap.rstrip() + " "):
+                    cand.confidence = 0.75
+                    taken.append(cand)
+                    left.remove(cand)
+                    spans.append((cand.start, cand.end))
+                    changed = True
+                    break
+    return taken
+
+
 def find_unresolved(
     matcher: Matcher, section: _Section, scan: Scan, report_bank: str
 ) -> list[Candidate]:

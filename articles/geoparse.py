@@ -21,6 +21,7 @@ from articles import dates, status
 from articles.candidates import (
     Candidate,
     Scan,
+    accept_beside,
     accept_confirmed,
     bank_in,
     by_start,
@@ -595,9 +596,14 @@ def geoparse(
     mentions: list[FoundMention] = []
     sentences: dict[str, tuple] = {}
     body_s.infos = sentences
-    for (sec, scan), cands in zip(scans, per_section, strict=True):
+    for (sec, scan), cands, (_, pending) in zip(scans, per_section, found, strict=True):
         if sec.name == "body":
-            cands = sorted(cands + find_unresolved(matcher, sec, scan, bank), key=by_start)
+            unresolved = find_unresolved(matcher, sec, scan, bank)
+            # Beside a neighbourhood: a village list's "al-Salam" is a village, not the district.
+            urban = [c for c in unresolved if c.parent_key != matcher.rural_parent]
+            if urban and pending:
+                unresolved += accept_beside(sec.text, urban, [c for c in pending if c not in cands])
+            cands = sorted(cands + unresolved, key=by_start)
         if cands:
             _resolve(matcher, cands, sec, bank)
             mentions.extend(_mentions_in(sec, cands, published, sentences))

@@ -263,6 +263,13 @@ def test_an_unresolved_name_keeps_its_patronymic():
     assert [m.surface for m in found] == ["Khaled ibn al-Walid", "Bab al-Sijn"]
 
 
+def test_common_word_names_listed_beside_an_unresolved_one_are_places():
+    found = parse("Troops retook the Intisar, Kharabat and Salam neighbourhoods on Thursday.")
+    assert [m.place_key or m.surface for m in found] == ["intisar", "Kharabat", "salam"]
+    # A man's name in the same sentence is still a man's.
+    assert places(parse("Salam said the Kharabat district fell.")) == [None]
+
+
 def test_ordinary_capitalised_words_before_district_are_not_unresolved_names():
     assert parse("Police said the Eastern district was calm. The Industrial district burned.") == []
 
