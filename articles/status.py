@@ -126,7 +126,8 @@ _CUE_RULES = [
             r"\bcleared\b",
             r"\bfreed\b",
             r"\bcaptur(?:e|ed|es)\b",
-            r"\bseized?\b",
+            r"\bseiz(?:e|ed|ing)\b",
+            r"\bpurg(?:e|ed|ing)\b",
             r"\bregain(?:ed)?\b",
             r"\b(?:won|wins|win|winning)\s+back\b",
             r"\bsecured\b",
@@ -193,7 +194,7 @@ _TRIGGERS = (
     "mop sweep search defus clash fight fought counter attack shell ambush firefight skirmish "
     "resistance engaged combat gunfight mortar sniper suicide car vbied air bombard islamic "
     "control holed process mak recover restor most much part half percent per holds holding "
-    "wrest assault raid missile drone guided rocket won wins win stronghold bastion "
+    "wrest assault raid missile drone guided rocket won wins win stronghold bastion purg "
     "capital"
 ).split()
 CUE_FINDER = TriggeredPattern(_CUES, _TRIGGERS, by_char=_CUES_BY_CHAR)
@@ -223,7 +224,7 @@ _DENIALS = ("n't", "n’t")
 # "to liberate" is an aim unless the forces were able to, managed to or continued to.
 _DONE_INFINITIVE = re.compile(
     r"\b(?:able|managed|succeeded|continued|continue|continues|continuing|began|begun|"
-    r"started|proceeded)\s+to\s+$",
+    r"started|proceeded|working|work|works|worked)\s+to\s+$",
     re.IGNORECASE,
 )
 # A place named only as a reference point: "villages around Hammam al-Alil", "South of Mosul".
@@ -233,6 +234,12 @@ _REFERENCE = re.compile(
     # People on the move: "crossed from Baaj into Syria", "arrived at Khazer camp".
     r"\b(?:fled|flee|fleeing|displaced|crossed|escaped|returned|returning|arrived|arriving|"
     r"evacuated)\s+(?:\w+\s+){0,3}?(?:from|to|at|in|into)|"
+    # People on the move, without a preposition: "families fleeing Mosul"; where they come
+    # from: "civilians from Maamoun district".
+    r"\b(?:fled|flee|flees|fleeing|escaped|escaping)\s+(?:the\s+)?|"
+    r"\b(?:civilians|residents|families|people|villagers|displaced)\s+(?:\w+\s+)?from|"
+    # Halfway between two places: "about halfway from Irbil to Mosul".
+    r"\bhalfway\s+(?:from|between)(?:\s+(?:the\s+)?(?:\w+\s+){0,3}?(?:and|to))?|"
     # Where people live or shelter: "Christians, who stay in Erbil".
     r"\b(?:live|lives|living|lived|stay|stays|staying|stayed|sheltering|sheltered)\s+in|"
     # What a road joins: "the road from Irbil to Q-West", "the road linking Mosul and Bashiqa".
@@ -253,7 +260,8 @@ _REFERENCE_FINDER = TriggeredPattern(
     _REFERENCE,
     "near around outside close beyond vicinity conference told said speaking spoke north south "
     "east west km kilomet mile met fled flee displaced crossed escaped return arriv "
-    "evacuated live living stay shelter road highway route".split(),
+    "evacuated live living stay shelter road highway route flees escap civilians residents "
+    "families people villagers halfway".split(),
 )
 # Clause breaks: a cue in the mention's own clause beats a nearer one across "while".
 # The alternatives are ";", "\s[-–—]\s", ",\s*(?:while|...)\b" and "\bwhile\b"; written to begin
@@ -321,6 +329,8 @@ def _cue_status(sentence: str, rule: str, start: int, end: int) -> str:
         return MENTIONED
     if rule == ADVANCE and _by_isis(sentence, max(0, start - 40), start):
         return FIGHTING
+    if rule == ADVANCE and _TOWARD.match(sentence, end):
+        return MENTIONED  # "advanced toward Tal Afar": not there yet
     if (
         rule == ISIS_HELD
         and sentence[start:end].lower().startswith(("hold", "held"))
@@ -350,6 +360,9 @@ _OBJECT_GAP = re.compile(
     re.IGNORECASE,
 )
 
+
+# An advance that has not reached the place: "advanced toward Tal Afar".
+_TOWARD = re.compile(r"\s+(?:(?:further|closer|slowly)\s+)?(?:toward|towards)\b", re.IGNORECASE)
 
 # A denial after the cue: "the full attack has not yet started", "the assault is yet to begin".
 _DENIED_AFTER = re.compile(
@@ -395,7 +408,7 @@ def clause_breaks(sentence: str) -> list[int]:
 _REFERENCE_HINTS = frozenset(
     "near nearby around outside to beyond of from conference told said speaking spoke fled flee "
     "fleeing displaced crossed escaped returned returning arrived arriving evacuated in and "
-    "between linking connecting".split()
+    "between linking connecting flees escaping the".split()
 )
 
 
@@ -420,9 +433,19 @@ _CAMPAIGN_BEFORE = re.compile(
 )
 
 
+# A place that only says whose an authority is: "Baghdad's counter-terrorism service said it had
+# retaken the town", "Mosul's governor", "the Erbil government".
+_AUTHORITY_AFTER = re.compile(
+    r"(?:['’]s)?\s+(?:(?:central|federal|provincial|local)\s+)?(?:counter-terrorism|government|"
+    r"governor|authorities|officials?|council|police\s+chief|operations\s+command|media\s+office|"
+    r"health\s+directorate|prime\s+minister|mayor)\b",
+    re.IGNORECASE,
+)
+
+
 def names_campaign(sentence: str, start: int, end: int) -> bool:
-    """The place at start..end is the name of a campaign or a front."""
-    if _CAMPAIGN_AFTER.match(sentence, end) is not None:
+    """The place at start..end is the name of a campaign or a front, or of an authority's seat."""
+    if _CAMPAIGN_AFTER.match(sentence, end) or _AUTHORITY_AFTER.match(sentence, end):
         return True
     # The rule before ends in "for" or "of", perhaps then "the" and "city of": look only where
     # one of them is that near.

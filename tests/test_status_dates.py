@@ -107,6 +107,15 @@ def status_of(sentence: str, name: str) -> str:
         # A place ISIS took is a place it holds; ISIS as the object of the fight says nothing.
         ("The Islamic State captured Mosul three years ago.", "isis_held"),
         ("Iraqi forces battling IS militants on Sunday recaptured Intisar.", "retaken"),
+        ("Forces are working to clear the Karama neighbourhood.", "clearing"),
+        ("Special forces were seizing another neighbourhood of Karama.", "retaken"),
+        ("Volunteers purged the ISIL terrorists from Karama village.", "retaken"),
+        ("Families fleeing Mosul arrived at a new camp.", "mentioned"),
+        ("Civilians from Karama district fleeing the fighting gathered.", "mentioned"),
+        ("Engineers searched for bombs about halfway from Hammam to Mosul.", "mentioned"),
+        ("Mosul's governor said that troops retook the town.", "mentioned"),
+        ("The army advanced toward Karama on Friday.", "mentioned"),
+        ("The army is advancing on Karama.", "advance"),
         # What a place is called next to its name, unless the verb before it tells what changed.
         ("Troops came within five miles of Mosul, the Islamic State's capital.", "isis_held"),
         ("Peshmerga entered Mosul, the capital of Nineveh province.", "advance"),
