@@ -38,7 +38,7 @@ _PERSON_BEFORE = frozenset(
         "Atheel Nouri Nuri Falih Talib Sami Yahia Abdel Abdulamir Abdulwahab Najm Jassim Tariq"
     ).split()
 )
-_LIST_GLUE = re.compile(r"\s*(?:,|,?\s*and|,?\s*or|&|/)\s*(?:the\s+|al[-\s])?$", re.IGNORECASE)
+_LIST_GLUE = re.compile(r"\s*(?:,|,?\s*and|,?\s*or|&|/)\s*(?:the\s+|al[-\s]\s*)?$", re.IGNORECASE)
 _SENTENCE_BREAK = re.compile(r"[.!?;\n]")
 _EAST = re.compile(
     r"\b(?:east(?:ern)?|left)[\s-]+(?:bank|side|coast)\b|\beast(?:ern)?\s+(?:of\s+)?Mosul\b"
@@ -73,6 +73,7 @@ _ONE_NAME = re.compile(_NAME)
 # written to begin with one class of first characters, which lets the regex engine skip ahead.
 _CAPITAL = re.compile(r"[A-Zae](?<![\w’'‘-][A-Zae])(?:(?<=[AaEe])l-[A-Z]|(?<=[A-Z]))")
 _NO_SPACE = re.compile(r"\S*")
+_CAMP_AFTER = re.compile(r"\s+[Cc]amp\b")
 # A character no match of _UNRESOLVED holds: a match cannot run across one.
 _NOT_IN_UNRESOLVED = re.compile(r"[^A-Za-z’'‘\s,-]")
 _UNRESOLVED_TRIGGER = TriggeredPattern(
@@ -97,7 +98,7 @@ _NOT_NAMES = frozenset(
         "Sources Troops Forces City Town Village District Neighbourhood Neighborhood Area Region "
         "Peshmerga Shabak Assyrian Syriac Chaldean Kakai Yezidi Ezidi Coalition Operations Desert "
         "Border "
-        "Refugee Displacement Emergency Transit Screening Camp Camps"
+        "Refugee Displacement Emergency Transit Screening Camp Camps They We He She It You"
     ).split()
 )
 
@@ -443,6 +444,11 @@ def _add_unresolved(
         i = bisect_right(taken, start, key=itemgetter(1))
         if i < len(taken) and taken[i][0] < end:
             continue
+        if group == "rural_before":
+            # "Debaga camp" is the camp, not the town it is named after: the word is the name's.
+            camp = _CAMP_AFTER.match(section.text, end)
+            if camp:
+                end = camp.end()
         name = section.text[start:end]
         folded = normalise(name, matcher.fold_cache)
         if folded in matcher.names or len(folded) < 3 or start == section.sentence_span(start)[0]:

@@ -61,7 +61,7 @@ _QUOTES = frozenset('"“”')
 # a day; then perhaps a region or country, a day and an agency in brackets; then a dash (a hyphen
 # after a space: "US-led" is no dateline) or a colon.
 _DATELINE = re.compile(
-    r"\s*(?:[A-Z][A-Z'’.-]+(?: [A-Z][A-Z'’.-]+){0,2}(?:, ?[A-Z][A-Za-z]+(?: [A-Z][a-z]+)?)?"
+    r"\s*(?:[A-Z][A-Z'’./-]+(?: [A-Z][A-Z'’./-]+){0,2}(?:, ?[A-Z][A-Za-z]+(?: [A-Z][a-z]+)?)?"
     rf"(?:,? (?:{dates.MONTH_PATTERN})\.? \d{{1,2}})?"
     rf"|[A-Z][a-z]+(?: [A-Z][a-z]+)?,? (?:{dates.MONTH_PATTERN})\.? \d{{1,2}})"
     r"(?:,? ?\([^()\n]{1,40}\))?(?: ?[—–:]| --?)"

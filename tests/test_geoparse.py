@@ -322,6 +322,29 @@ def test_an_agency_dateline_is_where_the_report_was_filed_not_the_event(dateline
     assert summary == [("erbil", "mentioned"), ("zahour", "retaken")]
 
 
+def test_a_joint_dateline_names_both_cities_as_mentioned():
+    found = parse("MOSUL/ERBIL, Iraq – Iraqi forces pushed into Zahour.")
+    assert [(m.place_key, m.status) for m in found] == [
+        ("mosul", "mentioned"),
+        ("erbil", "mentioned"),
+        ("zahour", "advance"),
+    ]
+
+
+def test_a_camp_keeps_its_word_and_a_pronoun_is_no_camp():
+    found = parse("Families arrived at Debaga camp on Thursday. They camp on muddy corners.")
+    assert [(m.surface, m.parent_key) for m in found] == [("Debaga camp", "nineveh")]
+
+
+def test_a_list_of_common_word_names_with_their_articles():
+    found = parse("Forces are working to clear the al-Karama, al-Salam and Intisar neighbourhoods.")
+    assert [(m.place_key, m.status) for m in found] == [
+        ("karama", "clearing"),
+        ("salam", "clearing"),
+        ("intisar", "clearing"),
+    ]
+
+
 def test_a_hyphenated_word_at_the_start_is_no_dateline():
     found = parse("US-led strikes hit Erbil as troops retook Zahour.")
     assert ("erbil", "mentioned") not in [(m.place_key, m.status) for m in found]
@@ -373,7 +396,7 @@ def test_an_unknown_village_or_camp_is_unresolved_in_the_province():
         (None, "Hsunah", "nineveh", "retaken"),
     ]
     (camp,) = parse("Families arrived at Debaga camp on Thursday.")
-    assert (camp.surface, camp.parent_key, camp.status) == ("Debaga", "nineveh", "mentioned")
+    assert (camp.surface, camp.parent_key, camp.status) == ("Debaga camp", "nineveh", "mentioned")
     # Peoples and forces are not places.
     assert parse("Christian villages and the Peshmerga area were quiet.") == []
 
