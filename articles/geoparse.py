@@ -234,6 +234,10 @@ class Matcher:
         self.container_chains: dict[str, tuple[str, ...]] = {}
         home = self.places.get(default_parent)
         self.home = (home.lat, home.lon) if home else (36.34, 43.13)
+        # Places whose parts a text may name after them: "two central Mosul neighbourhoods".
+        self.cities = frozenset(
+            key for key, place in self.places.items() if place.kind in _CONTAINER_KINDS
+        )
 
     def scan(self, text: str) -> Scan:
         """Split `text` into words and find every gazetteer name on word boundaries."""
@@ -318,7 +322,7 @@ def _hit_order(hit: tuple) -> tuple[int, int]:
 class _Section:
     """A section's text with its sentence and paragraph boundaries, computed when first asked."""
 
-    __slots__ = ("name", "text", "_sentences", "_paragraphs", "_banks", "_days", "infos")
+    __slots__ = ("name", "text", "_sentences", "_paragraphs", "_banks", "_days", "_carry", "infos")
 
     def __init__(self, name: str, text: str) -> None:
         self.name = name
@@ -327,6 +331,7 @@ class _Section:
         self._paragraphs: list[int] | None = None if name == "body" else [0]
         self._banks: dict[int, str] = {}
         self._days: dict[int, dates.DateExpr | None] = {}
+        self._carry: dict[int, tuple | None] = {}
         # The report's sentence rules by sentence (_sentence_info), where geoparse shares them.
         self.infos: dict[str, tuple] = {}
 
@@ -374,13 +379,19 @@ class _Section:
         within a paragraph ("On Sunday, forces began a push. They entered Zahra.")."""
         if i == 0 or depth == 0:
             return None
-        sentence = self.sentence(i)
-        shift = dates.anaphora(sentence)
-        if shift is None and not self.same_paragraph(i - 1, i):
+        carry = self._carry.get(i, False)
+        if carry is False:
+            # What the sentence carries, whichever of its places asks: once per sentence.
+            shift = dates.anaphora(self.sentence(i))
+            before = (
+                self.sentence_date(i - 1, published, depth - 1)
+                if shift is not None or self.same_paragraph(i - 1, i)
+                else None
+            )
+            carry = self._carry[i] = (shift, before) if before is not None else None
+        if carry is None:
             return None
-        before = self.sentence_date(i - 1, published, depth - 1)
-        if before is None:
-            return None
+        shift, before = carry
         days = shift[0] if shift and pos >= shift[1] else 0
         return dates.shifted(before, days, pos, pos)
 
@@ -504,8 +515,10 @@ def _mentions_in(
     cands: list[Candidate],
     published: dt.date,
     sentences: dict[str, tuple],
+    cities: frozenset[str] = frozenset(),
 ) -> list[FoundMention]:
-    """The mentions of a section's candidates; `sentences` holds the report's sentence rules."""
+    """The mentions of a section's candidates; `sentences` holds the report's sentence rules,
+    `cities` the places that may contain the parts a sentence names (Matcher.cities)."""
     found: list[FoundMention] = []
     text = section.text
     name = section.name
@@ -554,7 +567,10 @@ def _mentions_in(
                 when.date if when else published,
                 when.precision if when else dates.PUBLICATION,
                 round(c.confidence, 3),
-                container=_PARTS_AFTER.match(text, end) is not None,
+                # "Zahra and Sukkar neighbourhoods": Sukkar is one of them, not their city.
+                container=bool(c.keys)
+                and c.keys[0] in cities
+                and _PARTS_AFTER.match(text, end) is not None,
             )
         )
     return found
@@ -606,7 +622,7 @@ def geoparse(
             cands = sorted(cands + unresolved, key=by_start)
         if cands:
             _resolve(matcher, cands, sec, bank)
-            mentions.extend(_mentions_in(sec, cands, published, sentences))
+            mentions.extend(_mentions_in(sec, cands, published, sentences, matcher.cities))
     # A related headline is read on its own: one the report repeats gives the same mentions.
     related: dict[str, list[FoundMention]] = {}
     for headline in related_titles:
@@ -655,7 +671,7 @@ def _related_mentions(
     _resolve(matcher, cands, sec, "")
     for c in cands:
         c.confidence *= 0.9
-    return _mentions_in(sec, cands, published, sentences)
+    return _mentions_in(sec, cands, published, sentences, matcher.cities)
 
 
 def _mark_containers(matcher: Matcher, mentions: list[FoundMention]) -> None:
@@ -668,8 +684,6 @@ def _mark_containers(matcher: Matcher, mentions: list[FoundMention]) -> None:
     places = matcher.places
     chains = matcher.container_chains
     for m in mentions:
-        if m.container and (not m.place_key or places[m.place_key].kind not in _CONTAINER_KINDS):
-            m.container = False  # "Zahra and Sukkar neighbourhoods": Sukkar is one of them
         key = places[m.place_key].parent_key if m.place_key else m.parent_key
         if not key:
             continue

@@ -386,6 +386,9 @@ _ISIS_AS_OBJECT = re.compile(
 
 def _by_isis(sentence: str, lo: int, hi: int) -> bool:
     """ISIS is the subject of what sentence[hi:] tells, as far as the words before it show."""
+    window = sentence[lo:hi]
+    if not any(word in window for word in _ISIS_WORDS):
+        return False  # spares most cues the search
     m = _BY_ISIS.search(sentence, lo, hi)
     return (
         m is not None
@@ -394,6 +397,8 @@ def _by_isis(sentence: str, lo: int, hi: int) -> bool:
     )
 
 
+# A piece of each word _BY_ISIS begins with.
+_ISIS_WORDS = ("IS", "Daesh", "Islamic", "ilitants", "ihadists", "nsurgents")
 # "IS fighters had been pushed out of Bawiza": done to ISIS, not by it.
 _PASSIVE = re.compile(r"\b(?:been|being|was|were|got)\s+$", re.IGNORECASE)
 
@@ -407,8 +412,9 @@ def clause_breaks(sentence: str) -> list[int]:
 # spares most places the rules' search.
 _REFERENCE_HINTS = frozenset(
     "near nearby around outside to beyond of from conference told said speaking spoke fled flee "
-    "fleeing displaced crossed escaped returned returning arrived arriving evacuated in and "
-    "between linking connecting flees escaping the".split()
+    "fleeing displaced crossed escaped returned returning arrived arriving evacuated between "
+    "linking connecting flees escaping live lives living lived stay stays staying stayed "
+    "sheltering sheltered halfway".split()
 )
 
 
@@ -422,56 +428,48 @@ def is_reference_point(sentence: str, start: int) -> bool:
     return _REFERENCE_FINDER.found_in(before, lower)
 
 
-# A place that names a campaign or a front rather than where something happened: "the Mosul
-# offensive", "on the Gwer front", "the battle for Mosul".
-_CAMPAIGN_AFTER = re.compile(
-    r"(?:['’]s)?\s+(?:offensive|operations?|campaign|battle|war|front(?:line)?s?)\b", re.IGNORECASE
+# The words right after a place that say what it is named as, in one regex (one call per place):
+# - "held": what ISIS holds: "Mosul, IS's last major stronghold in Iraq", "Mosul, the Islamic
+#   State's capital", "the ISIS Mosul stronghold";
+# - "campaign": a campaign or a front rather than where something happened: "the Mosul
+#   offensive", "on the Gwer front";
+# - "authority": only whose an authority is: "Baghdad's counter-terrorism service said it had
+#   retaken the town", "Mosul's governor", "the Erbil government".
+_NAMED_AS = re.compile(
+    r"(?:['’]s)?(?:"
+    r"(?P<held>(?:,\s+(?:the\s+)?(?:group['’]s\s+|(?:ISIS|ISIL|(?-i:IS)|Daesh|Islamic\s+State|"
+    r"militants?|jihadists?)['’]?s?\s+)?(?:(?:last|major|main|remaining|key|biggest|largest|"
+    r"urban|de\s+facto)\s+)*|\s+)(?:stronghold|bastion|(?<=['’]s\s)capital|(?<=s['’]\s)capital))"
+    r"|\s+(?P<campaign>offensive|operations?|campaign|battle|war|front(?:line)?s?)"
+    r"|\s+(?:(?:central|federal|provincial|local)\s+)?(?P<authority>counter-terrorism|government|"
+    r"governor|authorities|officials?|council|police\s+chief|operations\s+command|media\s+office|"
+    r"health\s+directorate|prime\s+minister|mayor))\b",
+    re.IGNORECASE,
 )
+# "the battle for Mosul", "the fight for the city of Mosul".
 _CAMPAIGN_BEFORE = re.compile(
     r"\b(?:battle|fight|campaign|war|offensive)\s+(?:for|of)\s+(?:the\s+)?(?:city\s+of\s+)?$",
     re.IGNORECASE,
 )
 
 
-# A place that only says whose an authority is: "Baghdad's counter-terrorism service said it had
-# retaken the town", "Mosul's governor", "the Erbil government".
-_AUTHORITY_AFTER = re.compile(
-    r"(?:['’]s)?\s+(?:(?:central|federal|provincial|local)\s+)?(?:counter-terrorism|government|"
-    r"governor|authorities|officials?|council|police\s+chief|operations\s+command|media\s+office|"
-    r"health\s+directorate|prime\s+minister|mayor)\b",
-    re.IGNORECASE,
-)
-
-
-def names_campaign(sentence: str, start: int, end: int) -> bool:
-    """The place at start..end is the name of a campaign or a front, or of an authority's seat."""
-    if _CAMPAIGN_AFTER.match(sentence, end) or _AUTHORITY_AFTER.match(sentence, end):
-        return True
-    # The rule before ends in "for" or "of", perhaps then "the" and "city of": look only where
-    # one of them is that near.
+def _names_campaign_before(sentence: str, start: int) -> bool:
+    # The rule ends in "for" or "of", perhaps then "the" and "city of": look only where one of
+    # them is that near.
     near = sentence[max(0, start - 17) : start]
     return ("of " in near or "for " in near) and (
         _CAMPAIGN_BEFORE.search(sentence, max(0, start - 40), start) is not None
     )
 
 
-# What a place is called right after its name: "Mosul, IS's last major stronghold in Iraq",
-# "Mosul, the Islamic State's capital", "the ISIS Mosul stronghold".
-_HELD_AFTER = re.compile(
-    r"(?:['’]s)?(?:,\s+(?:the\s+)?(?:group['’]s\s+|(?:ISIS|ISIL|(?-i:IS)|Daesh|Islamic\s+State|"
-    r"militants?|jihadists?)['’]?s?\s+)?(?:(?:last|major|main|remaining|key|biggest|largest|"
-    r"urban|de\s+facto)\s+)*|\s+)(?:stronghold|bastion|(?<=['’]s\s)capital|(?<=s['’]\s)capital)\b",
-    re.IGNORECASE,
-)
-
-
 def status_for(sentence: str, cues: list[Cue], breaks: list[int], start: int, end: int) -> str:
     """The status the sentence gives the place at start..end: its nearest cue, same clause first."""
     if not cues:
         return MENTIONED
-    if _HELD_AFTER.match(sentence, end):
-        return ISIS_HELD
-    if is_reference_point(sentence, start) or names_campaign(sentence, start, end):
+    named_as = _NAMED_AS.match(sentence, end)
+    if named_as:
+        return ISIS_HELD if named_as.lastgroup == "held" else MENTIONED
+    if is_reference_point(sentence, start) or _names_campaign_before(sentence, start):
         return MENTIONED
     if len(cues) == 1:
         return cues[0].status
