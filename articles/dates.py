@@ -71,6 +71,12 @@ DATE_FINDER = TriggeredPattern(
         *(f"{n} day" for n in _NUMBERS),
     ],
 )
+# A day that names a district: "the July 17 neighbourhood", "The July 17, Iqtisadin, and Rifai
+# areas were all liberated".
+_DISTRICT_AFTER = re.compile(
+    r"(?:,?\s+(?:and\s+)?(?:al-)?[A-Z][\w'’-]*){0,4},?\s+(?:neighbou?rhoods?|districts?|areas?|"
+    r"quarters?)\b"
+)
 _RELATIVE_DAYS = {
     "yesterday": -1,
     "today": 0,
@@ -122,7 +128,7 @@ def find_dates(
         precision = RELATIVE
         if m["m1"] or m["m2"]:
             month = m["m1"] or m["m2"]
-            if not month[0].isupper():
+            if not month[0].isupper() or _DISTRICT_AFTER.match(sentence, end):
                 continue
             day = _explicit(
                 _MONTHS[month.title()], int(m["d1"] or m["d2"]), m["y1"] or m["y2"], published

@@ -77,7 +77,7 @@ _CUE_RULES = [
             # would otherwise read the same verb at the same place.
             r"\b(?:seized?|captured?|took|taken|retook|retaken|recaptured|liberated|cleared|"
             r"secured|control(?:led)?|imposed|established|gained)\s+(?:[\w-]+\s+){0,4}?"
-            r"(?:most|much|parts?|half|(?:a\s+)?(?:quarter|third)|sections?|portions?|"
+            r"(?:most|much|parts?|half|(?:(?:a|one|two|three)\s+)?(?:quarters?|thirds?)|sections?|portions?|"
             r"\d+\s*(?:percent|per\s+cent|%))"
             r"\s+of\b",
             r"\b(?:began|begun|begin|begins|launched|launch|launches|started|start|starts|"
@@ -195,7 +195,7 @@ _TRIGGERS = (
     "resistance engaged combat gunfight mortar sniper suicide car vbied air bombard islamic "
     "control holed process mak recover restor most much part half percent per holds holding "
     "wrest assault raid missile drone guided rocket won wins win stronghold bastion purg "
-    "capital"
+    "capital thirds quarters"
 ).split()
 CUE_FINDER = TriggeredPattern(_CUES, _TRIGGERS, by_char=_CUES_BY_CHAR)
 # A word shortly before a cue that turns it into an intent, a future or a denial.
@@ -312,6 +312,8 @@ def find_cues(sentence: str, matches: list[re.Match[str]] | None = None) -> list
             # "recaptured the ISIS-held town of X", "advance further into IS stronghold": the
             # adjective or noun says what the place was before the event the verb tells.
             continue
+        if status == ADVANCE and _FORCES_AFTER.match(sentence, end):
+            continue  # "clashes between advancing Iraqi forces and ISIS": which forces, not where
         cues.append(Cue(start, end, status))
     return cues
 
@@ -329,8 +331,8 @@ def _cue_status(sentence: str, rule: str, start: int, end: int) -> str:
         return MENTIONED
     if rule == ADVANCE and _by_isis(sentence, max(0, start - 40), start):
         return FIGHTING
-    if rule == ADVANCE and _TOWARD.match(sentence, end):
-        return MENTIONED  # "advanced toward Tal Afar": not there yet
+    if rule == ADVANCE and (_TOWARD.match(sentence, end) or _EDGE.match(sentence, end)):
+        return MENTIONED  # "advanced toward Tal Afar", "reached the edges of": not there yet
     if (
         rule == ISIS_HELD
         and sentence[start:end].lower().startswith(("hold", "held"))
@@ -350,6 +352,12 @@ def _cue_status(sentence: str, rule: str, start: int, end: int) -> str:
 
 
 _EVENTS = frozenset((ADVANCE, FIGHTING, CLEARING, RETAKEN))
+# What follows an advance used as an adjective of the troops.
+_FORCES_AFTER = re.compile(
+    r"(?<=advancing)\s+(?:Iraqi|Kurdish|government|security|federal|army|troops|forces|units|"
+    r"soldiers|Peshmerga)\b",
+    re.IGNORECASE,
+)
 _HELD_ADJECTIVE = re.compile(
     r"(?:[-\s](?:held|occupied|controlled)|stronghold|bastion)$", re.IGNORECASE
 )
@@ -363,6 +371,11 @@ _OBJECT_GAP = re.compile(
 
 # An advance that has not reached the place: "advanced toward Tal Afar".
 _TOWARD = re.compile(r"\s+(?:(?:further|closer|slowly)\s+)?(?:toward|towards)\b", re.IGNORECASE)
+
+# Reaching the edge of a place is not being in it: "had reached the edges of the al-Qahira".
+_EDGE = re.compile(
+    r"(?<=reached)\s+(?:the\s+)?(?:edges?|outskirts|gates|doorstep|outer\s+limits)\b", re.IGNORECASE
+)
 
 # A denial after the cue: "the full attack has not yet started", "the assault is yet to begin".
 _DENIED_AFTER = re.compile(
@@ -433,6 +446,7 @@ def is_reference_point(sentence: str, start: int) -> bool:
 #   State's capital", "the ISIS Mosul stronghold";
 # - "campaign": a campaign or a front rather than where something happened: "the Mosul
 #   offensive", "on the Gwer front";
+# - "retaken": "Bazwaia, a village which was retaken from Islamic State earlier in the day";
 # - "authority": only whose an authority is: "Baghdad's counter-terrorism service said it had
 #   retaken the town", "Mosul's governor", "the Erbil government".
 _NAMED_AS = re.compile(
@@ -441,11 +455,19 @@ _NAMED_AS = re.compile(
     r"militants?|jihadists?)['’]?s?\s+)?(?:(?:last|major|main|remaining|key|biggest|largest|"
     r"urban|de\s+facto)\s+)*|\s+)(?:stronghold|bastion|(?<=['’]s\s)capital|(?<=s['’]\s)capital))"
     r"|\s+(?P<campaign>offensive|operations?|campaign|battle|war|front(?:line)?s?)"
+    r"|,\s+(?:a|the)\s+(?:[\w-]+\s+){0,2}?(?:which|that)\s+(?:was|had\s+been|has\s+been)\s+"
+    r"(?:\w+\s+)?(?P<retaken>retaken|recaptured|liberated|freed)"
     r"|\s+(?:(?:central|federal|provincial|local)\s+)?(?P<authority>counter-terrorism|government|"
     r"governor|authorities|officials?|council|police\s+chief|operations\s+command|media\s+office|"
     r"health\s+directorate|prime\s+minister|mayor))\b",
     re.IGNORECASE,
 )
+_NAMED_STATUS = {
+    "held": ISIS_HELD,
+    "campaign": MENTIONED,
+    "authority": MENTIONED,
+    "retaken": RETAKEN,
+}
 # "the battle for Mosul", "the fight for the city of Mosul".
 _CAMPAIGN_BEFORE = re.compile(
     r"\b(?:battle|fight|campaign|war|offensive)\s+(?:for|of)\s+(?:the\s+)?(?:city\s+of\s+)?$",
@@ -468,7 +490,7 @@ def status_for(sentence: str, cues: list[Cue], breaks: list[int], start: int, en
         return MENTIONED
     named_as = _NAMED_AS.match(sentence, end)
     if named_as:
-        return ISIS_HELD if named_as.lastgroup == "held" else MENTIONED
+        return _NAMED_STATUS[named_as.lastgroup]
     if is_reference_point(sentence, start) or _names_campaign_before(sentence, start):
         return MENTIONED
     if len(cues) == 1:

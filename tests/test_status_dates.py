@@ -116,6 +116,10 @@ def status_of(sentence: str, name: str) -> str:
         ("Mosul's governor said that troops retook the town.", "mentioned"),
         ("The army advanced toward Karama on Friday.", "mentioned"),
         ("The army is advancing on Karama.", "advance"),
+        ("Troops had taken two thirds of another Mosul district, Intisar.", "advance"),
+        ("There were clashes between advancing Iraqi forces and ISIS in Karama.", "fighting"),
+        ("The ICTF had reached the edges of the Karama neighbourhood.", "mentioned"),
+        ("He spoke in Karama, a village which was retaken from IS earlier in the day.", "retaken"),
         # What a place is called next to its name, unless the verb before it tells what changed.
         ("Troops came within five miles of Mosul, the Islamic State's capital.", "isis_held"),
         ("Peshmerga entered Mosul, the capital of Nineveh province.", "advance"),
@@ -195,6 +199,12 @@ def test_a_weekday_is_the_latest_such_day_up_to_publication():
 )
 def test_relative_days(phrase, day):
     assert [d for d, _ in dates_in(f"It happened {phrase}.")] == [day]
+
+
+def test_a_day_that_names_a_district_is_no_date():
+    assert dates_in("The July 17, Iqtisadin, and Rifai areas were all liberated.") == []
+    assert dates_in("Troops entered the 17 July neighbourhood.") == []
+    assert dates_in("The July 17 attack killed four.") == [(dt.date(2016, 7, 17), "stated")]
 
 
 def test_lowercase_months_and_weekdays_are_words_not_dates():
