@@ -74,6 +74,7 @@ _ONE_NAME = re.compile(_NAME)
 _CAPITAL = re.compile(r"[A-Zae](?<![\w’'‘-][A-Zae])(?:(?<=[AaEe])l-[A-Z]|(?<=[A-Z]))")
 _NO_SPACE = re.compile(r"\S*")
 _CAMP_AFTER = re.compile(r"\s+[Cc]amp\b")
+_VILLAGES = re.compile(r"\b[Vv]illages\b")
 # A character no match of _UNRESOLVED holds: a match cannot run across one.
 _NOT_IN_UNRESOLVED = re.compile(r"[^A-Za-z’'‘\s,-]")
 _UNRESOLVED_TRIGGER = TriggeredPattern(
@@ -440,9 +441,11 @@ def _add_unresolved(
         start = _skip_non_names(section.text, start, end)
         if start is None or start in found:
             continue
+        rural = group.startswith("rural")
         # The first name ending after `start` is the only one that may overlap start..end.
         i = bisect_right(taken, start, key=itemgetter(1))
-        if i < len(taken) and taken[i][0] < end:
+        overlaps = i < len(taken) and taken[i][0] < end
+        if overlaps and not rural:
             continue
         if group == "rural_before":
             # "Debaga camp" is the camp, not the town it is named after: the word is the name's.
@@ -451,9 +454,17 @@ def _add_unresolved(
                 end = camp.end()
         name = section.text[start:end]
         folded = normalise(name, matcher.fold_cache)
-        if folded in matcher.names or len(folded) < 3 or start == section.sentence_span(start)[0]:
+        # In a list of villages, "al-Salam" is a village of that name, not the city's district:
+        # it is kept as an unresolved village (geoparse drops the district's match).
+        village = rural and folded in matcher.city_districts and _VILLAGES.search(m[0]) is not None
+        if (
+            (overlaps or folded in matcher.names)
+            and not village
+            or len(folded) < 3
+            or start == section.sentence_span(start)[0]
+        ):
             continue
-        if group.startswith("rural"):
+        if rural:
             # A village or camp may lie anywhere in the province: not at a bank of the city.
             parent = matcher.rural_parent
         else:

@@ -197,6 +197,12 @@ class Matcher:
             for key, info in self.places.items()
             if info.parent_key in self.places
         }
+        # Names only city districts have: in a list of villages they name villages.
+        self.city_districts = frozenset(
+            folded
+            for folded, keys in keys_by_name.items()
+            if all(self.places[key].kind == "district" for key in keys)
+        )
         self.specific = frozenset(
             folded
             for folded, keys in keys_by_name.items()
@@ -619,6 +625,13 @@ def geoparse(
             urban = [c for c in unresolved if c.parent_key != matcher.rural_parent]
             if urban and pending:
                 unresolved += accept_beside(sec.text, urban, [c for c in pending if c not in cands])
+            rural = matcher.rural_parent
+            villages = [(c.start, c.end) for c in unresolved if c.parent_key == rural]
+            if villages:
+                # A district's match inside a village list gives way to the village.
+                cands = [
+                    c for c in cands if not any(a < c.end and c.start < b for a, b in villages)
+                ]
             cands = sorted(cands + unresolved, key=by_start)
         if cands:
             _resolve(matcher, cands, sec, bank)

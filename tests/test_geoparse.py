@@ -388,6 +388,19 @@ def test_a_city_before_the_parts_of_it_a_sentence_is_about_is_their_container():
     assert primary == [("advance", False)]
 
 
+def test_a_district_s_name_in_a_list_of_villages_is_a_village():
+    found = parse("The army recaptured the villages of al-Buweir, al-Salam and Khazna on Thursday.")
+    summary = [(m.place_key, m.surface, m.parent_key) for m in found]
+    assert summary == [
+        (None, "al-Buweir", "nineveh"),
+        (None, "al-Salam", "nineveh"),
+        (None, "Khazna", "nineveh"),
+    ]
+    # In a list of neighbourhoods it is still the district.
+    found = parse("The army recaptured the al-Salam and Khazna neighbourhoods on Thursday.")
+    assert [m.place_key for m in found] == ["salam", None]
+
+
 def test_an_unknown_village_or_camp_is_unresolved_in_the_province():
     found = parse("Troops retook the villages of Khazna and Hsunah on Thursday.")
     summary = [(m.place_key, m.surface, m.parent_key, m.status) for m in found]
