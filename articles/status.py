@@ -329,6 +329,8 @@ def _cue_status(sentence: str, rule: str, start: int, end: int) -> str:
         or _DENIED_AFTER.match(sentence, end)
     ):
         return MENTIONED
+    if rule == ISIS_HELD and _CONTROL_OF_FORCES.match(sentence, end):
+        return RETAKEN  # "under the control of the Hashd forces": who holds it is not ISIS
     if rule == ADVANCE and _by_isis(sentence, max(0, start - 40), start):
         return FIGHTING
     if rule == ADVANCE and (_TOWARD.match(sentence, end) or _EDGE.match(sentence, end)):
@@ -371,6 +373,13 @@ _OBJECT_GAP = re.compile(
 
 # An advance that has not reached the place: "advanced toward Tal Afar".
 _TOWARD = re.compile(r"\s+(?:(?:further|closer|slowly)\s+)?(?:toward|towards)\b", re.IGNORECASE)
+
+# "under the control of" whom: the government's forces.
+_CONTROL_OF_FORCES = re.compile(
+    r"(?<=control)\s+of\s+(?:the\s+)?(?:Iraqi|Kurdish|Peshmerga|Hashd|PMU|PMF|army|government|"
+    r"security|federal|popular|volunteer|counter-terrorism|CTS|ISF|troops|forces|police)\b",
+    re.IGNORECASE,
+)
 
 # Reaching the edge of a place is not being in it: "had reached the edges of the al-Qahira".
 _EDGE = re.compile(

@@ -120,6 +120,8 @@ def status_of(sentence: str, name: str) -> str:
         ("There were clashes between advancing Iraqi forces and ISIS in Karama.", "fighting"),
         ("The ICTF had reached the edges of the Karama neighbourhood.", "mentioned"),
         ("He spoke in Karama, a village which was retaken from IS earlier in the day.", "retaken"),
+        ("Karama was now under the control of the Hashd forces.", "retaken"),
+        ("Karama was still under the control of ISIS.", "isis_held"),
         # What a place is called next to its name, unless the verb before it tells what changed.
         ("Troops came within five miles of Mosul, the Islamic State's capital.", "isis_held"),
         ("Peshmerga entered Mosul, the capital of Nineveh province.", "advance"),
