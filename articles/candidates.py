@@ -327,6 +327,8 @@ def find_candidates(
             confirmed.add(name)
         accepted.append(cand)
     _accept_listed(scan, accepted, pending, confirmed)
+    if len(pending) > 1:
+        _accept_district_lists(matcher, scan, accepted, pending, confirmed)
     return accepted, pending
 
 
@@ -365,6 +367,41 @@ def _accept_listed(
                     pending.remove(cand)
                     changed = True
                     break
+
+
+def _accept_district_lists(
+    matcher: Matcher,
+    scan: Scan,
+    accepted: list[Candidate],
+    pending: list[Candidate],
+    confirmed: set[str],
+) -> None:
+    """Capitalised common-word names listed together that are districts of one city count:
+    "Adil, Tamim, and Alam were freed", "Tahrir and Aden had been cleared". One such name could
+    be a man's; a list of a city's districts is the city's districts."""
+    run: list[Candidate] = []
+    runs = []
+    for cand in sorted(pending, key=by_start):
+        if run and not (
+            len(gap := scan.text[run[-1].end : cand.start]) < 12
+            and _LIST_GLUE.match(gap.rstrip() + " ")
+        ):
+            runs.append(run)
+            run = []
+        run.append(cand)
+    runs.append(run)
+    places = matcher.places
+    for run in runs:
+        if len(run) < 2:
+            continue
+        parents = [{places[k].parent_key for k in c.keys} for c in run]
+        if not set.intersection(*parents) - {None}:
+            continue
+        for cand in run:
+            cand.confidence = 0.7
+            confirmed.add(cand.normalised)
+            accepted.append(cand)
+            pending.remove(cand)
 
 
 def accept_beside(text: str, anchors: list[Candidate], pending: list[Candidate]) -> list[Candidate]:

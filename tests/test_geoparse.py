@@ -388,6 +388,16 @@ def test_a_city_before_the_parts_of_it_a_sentence_is_about_is_their_container():
     assert primary == [("advance", False)]
 
 
+def test_common_word_districts_of_one_city_listed_together_are_places():
+    found = parse("Intisar and Salam had been cleared once before, and Karama three times.")
+    assert [(m.place_key, m.status) for m in found] == [
+        ("intisar", "retaken"),
+        ("salam", "retaken"),
+    ]
+    # One name alone may be a man's.
+    assert parse("Salam had been cleared of charges once before.") == []
+
+
 def test_a_district_s_name_in_a_list_of_villages_is_a_village():
     found = parse("The army recaptured the villages of al-Buweir, al-Salam and Khazna on Thursday.")
     summary = [(m.place_key, m.surface, m.parent_key) for m in found]
