@@ -347,26 +347,16 @@ def _accept_listed(
     scan: Scan, accepted: list[Candidate], pending: list[Candidate], confirmed: set[str]
 ) -> None:
     """A common-word name in a list with a known place counts: "Intisar and Siha neighbourhoods"."""
-    changed = True
-    while changed and pending:
-        changed = False
-        spans = sorted((c.first, c.last) for c in accepted)
-        for cand in list(pending):
-            for first, last in spans:
-                gap = (
-                    scan.text[scan.offsets[2 * last + 1] : cand.start]
-                    if last < cand.first
-                    else scan.text[cand.end : scan.offsets[2 * first]]
-                    if first > cand.last
-                    else None
-                )
-                if gap is not None and len(gap) < 12 and _LIST_GLUE.match(gap.rstrip() + " "):
-                    cand.confidence = 0.75
-                    confirmed.add(cand.normalised)
-                    accepted.append(cand)
-                    pending.remove(cand)
-                    changed = True
-                    break
+    for cand in listed_beside(scan.text, accepted, pending):
+        confirmed.add(cand.normalised)
+        accepted.append(cand)
+        pending.remove(cand)
+
+
+def _glued(text: str, end: int, start: int) -> bool:
+    """text[end:start] joins two names of one list: ", ", " and ", ", and the "."""
+    gap = text[end:start]
+    return len(gap) < 12 and _LIST_GLUE.match(gap.rstrip() + " ") is not None
 
 
 def _accept_district_lists(
@@ -382,10 +372,7 @@ def _accept_district_lists(
     run: list[Candidate] = []
     runs = []
     for cand in sorted(pending, key=by_start):
-        if run and not (
-            len(gap := scan.text[run[-1].end : cand.start]) < 12
-            and _LIST_GLUE.match(gap.rstrip() + " ")
-        ):
+        if run and not _glued(scan.text, run[-1].end, cand.start):
             runs.append(run)
             run = []
         run.append(cand)
@@ -404,9 +391,10 @@ def _accept_district_lists(
             pending.remove(cand)
 
 
-def accept_beside(text: str, anchors: list[Candidate], pending: list[Candidate]) -> list[Candidate]:
-    """The pending common-word names listed beside a name the gazetteer lacks: "the Intisar,
-    Kharabat and Salam neighbourhoods" lists Intisar and Salam as places too."""
+def listed_beside(text: str, anchors: list[Candidate], pending: list[Candidate]) -> list[Candidate]:
+    """The pending common-word names listed beside the anchors, or beside those listed beside
+    them: "the Intisar, Kharabat and Salam neighbourhoods" lists Intisar and Salam beside
+    Kharabat. They are returned; `pending` is left as it was."""
     taken: list[Candidate] = []
     spans = [(c.start, c.end) for c in anchors]
     left = [c for c in pending if c.keys]
@@ -414,22 +402,43 @@ def accept_beside(text: str, anchors: list[Candidate], pending: list[Candidate])
     while changed and left and spans:
         changed = False
         for cand in list(left):
-            for start, end in spans:
-                gap = (
-                    text[end : cand.start]
-                    if end <= cand.start
-                    else text[cand.end : start]
-                    if start >= cand.end
-                    else None
-                )
-                if gap is not None and len(gap) < 12 and _LIST_GLUE.match(gap.rstrip() + " "):
-                    cand.confidence = 0.75
-                    taken.append(cand)
-                    left.remove(cand)
-                    spans.append((cand.start, cand.end))
-                    changed = True
-                    break
+            if any(
+                _glued(text, end, cand.start) if end <= cand.start else
+                start >= cand.end and _glued(text, cand.end, start)
+                for start, end in spans
+            ):
+                cand.confidence = 0.75
+                taken.append(cand)
+                left.remove(cand)
+                spans.append((cand.start, cand.end))
+                changed = True
     return taken
+
+
+def with_unresolved(
+    matcher: Matcher,
+    section: _Section,
+    scan: Scan,
+    report_bank: str,
+    accepted: list[Candidate],
+    pending: list[Candidate],
+) -> list[Candidate]:
+    """The body's candidates with the names the gazetteer lacks (find_unresolved), in order.
+
+    A common-word name listed beside an unknown neighbourhood joins it ("the Intisar, Kharabat
+    and Salam neighbourhoods"); a district's match inside a list of villages gives way to the
+    village of that name ("the villages of al-Buweir and al-Salam").
+    """
+    unresolved = find_unresolved(matcher, section, scan, report_bank)
+    rural = matcher.rural_parent
+    urban = [c for c in unresolved if c.parent_key != rural]
+    if urban and pending:
+        waiting = [c for c in pending if all(c is not a for a in accepted)]
+        unresolved += listed_beside(section.text, urban, waiting)
+    villages = [(c.start, c.end) for c in unresolved if c.parent_key == rural]
+    if villages:
+        accepted = [c for c in accepted if not any(a < c.end and c.start < b for a, b in villages)]
+    return sorted(accepted + unresolved, key=by_start)
 
 
 def find_unresolved(
@@ -494,12 +503,8 @@ def _add_unresolved(
         # In a list of villages, "al-Salam" is a village of that name, not the city's district:
         # it is kept as an unresolved village (geoparse drops the district's match).
         village = rural and folded in matcher.city_districts and _VILLAGES.search(m[0]) is not None
-        if (
-            (overlaps or folded in matcher.names)
-            and not village
-            or len(folded) < 3
-            or start == section.sentence_span(start)[0]
-        ):
+        known = (overlaps or folded in matcher.names) and not village
+        if known or len(folded) < 3 or start == section.sentence_span(start)[0]:
             continue
         if rural:
             # A village or camp may lie anywhere in the province: not at a bank of the city.

@@ -21,12 +21,10 @@ from articles import dates, status
 from articles.candidates import (
     Candidate,
     Scan,
-    accept_beside,
     accept_confirmed,
     bank_in,
-    by_start,
     find_candidates,
-    find_unresolved,
+    with_unresolved,
 )
 from articles.names import (
     ARTICLES,
@@ -303,9 +301,9 @@ class Matcher:
             edge = spoken[size - 1]
             rest = spoken[size:]
             named = words[spoken[0]] if head else words[edge]
-            if not named[:1].isupper():
-                continue  # "mosul's old city": no place is named in lower case
-            if head and not named.endswith(("'s", "’s")):
+            if not named[:1].isupper() or (head and not named.endswith(("'s", "’s"))):
+                # One name as spelled: "Mosul al-Jadida"; in lower case, the capital rule of
+                # find_candidates decides, as for any hit.
                 out.append(hit)
                 continue
             if not head and folded[rest[0]] == "uf":
@@ -620,19 +618,7 @@ def geoparse(
     body_s.infos = sentences
     for (sec, scan), cands, (_, pending) in zip(scans, per_section, found, strict=True):
         if sec.name == "body":
-            unresolved = find_unresolved(matcher, sec, scan, bank)
-            # Beside a neighbourhood: a village list's "al-Salam" is a village, not the district.
-            urban = [c for c in unresolved if c.parent_key != matcher.rural_parent]
-            if urban and pending:
-                unresolved += accept_beside(sec.text, urban, [c for c in pending if c not in cands])
-            rural = matcher.rural_parent
-            villages = [(c.start, c.end) for c in unresolved if c.parent_key == rural]
-            if villages:
-                # A district's match inside a village list gives way to the village.
-                cands = [
-                    c for c in cands if not any(a < c.end and c.start < b for a, b in villages)
-                ]
-            cands = sorted(cands + unresolved, key=by_start)
+            cands = with_unresolved(matcher, sec, scan, bank, cands, pending)
         if cands:
             _resolve(matcher, cands, sec, bank)
             mentions.extend(_mentions_in(sec, cands, published, sentences, matcher.cities))
