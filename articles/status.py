@@ -312,29 +312,34 @@ def find_cues(sentence: str, matches: list[re.Match[str]] | None = None) -> list
             # "recaptured the ISIS-held town of X", "advance further into IS stronghold": the
             # adjective or noun says what the place was before the event the verb tells.
             continue
-        if status == ADVANCE and _FORCES_AFTER.match(sentence, end):
-            continue  # "clashes between advancing Iraqi forces and ISIS": which forces, not where
-        cues.append(Cue(start, end, status))
+        if status is not None:
+            cues.append(Cue(start, end, status))
     return cues
 
 
-def _cue_status(sentence: str, rule: str, start: int, end: int) -> str:
-    """The status a cue found by `rule` (a group of _CUE_RULES) at start..end gives."""
+def _cue_status(sentence: str, rule: str, start: int, end: int) -> str | None:
+    """The status a cue found by `rule` (a group of _CUE_RULES) at start..end gives; None when
+    the words are no cue after all."""
     if rule not in _STATUSES:
         return MENTIONED  # an intent rule
     before = sentence[max(0, start - 60) : start]
+    after = _AFTER_CUE.match(sentence, end)
+    told = after.lastgroup if after else None
     if (
         _guarded(before)
         or (rule in _AIMABLE and _after_to(before) and not _DONE_INFINITIVE.search(before))
-        or _DENIED_AFTER.match(sentence, end)
+        or told == "denied"
     ):
         return MENTIONED
-    if rule == ISIS_HELD and _CONTROL_OF_FORCES.match(sentence, end):
+    if rule == ISIS_HELD and told == "by_forces":
         return RETAKEN  # "under the control of the Hashd forces": who holds it is not ISIS
-    if rule == ADVANCE and _by_isis(sentence, max(0, start - 40), start):
-        return FIGHTING
-    if rule == ADVANCE and (_TOWARD.match(sentence, end) or _EDGE.match(sentence, end)):
-        return MENTIONED  # "advanced toward Tal Afar", "reached the edges of": not there yet
+    if rule == ADVANCE:
+        if _by_isis(sentence, max(0, start - 40), start):
+            return FIGHTING
+        if told == "approach":
+            return MENTIONED  # "advanced toward Tal Afar", "reached the edges of": not there yet
+        if told == "troops":
+            return None  # "clashes between advancing Iraqi forces and ISIS": which forces
     if (
         rule == ISIS_HELD
         and sentence[start:end].lower().startswith(("hold", "held"))
@@ -354,12 +359,6 @@ def _cue_status(sentence: str, rule: str, start: int, end: int) -> str:
 
 
 _EVENTS = frozenset((ADVANCE, FIGHTING, CLEARING, RETAKEN))
-# What follows an advance used as an adjective of the troops.
-_FORCES_AFTER = re.compile(
-    r"(?<=advancing)\s+(?:Iraqi|Kurdish|government|security|federal|army|troops|forces|units|"
-    r"soldiers|Peshmerga)\b",
-    re.IGNORECASE,
-)
 _HELD_ADJECTIVE = re.compile(
     r"(?:[-\s](?:held|occupied|controlled)|stronghold|bastion)$", re.IGNORECASE
 )
@@ -369,27 +368,25 @@ _OBJECT_GAP = re.compile(
     r"(?:\w+\s+)?",
     re.IGNORECASE,
 )
-
-
-# An advance that has not reached the place: "advanced toward Tal Afar".
-_TOWARD = re.compile(r"\s+(?:(?:further|closer|slowly)\s+)?(?:toward|towards)\b", re.IGNORECASE)
-
-# "under the control of" whom: the government's forces.
-_CONTROL_OF_FORCES = re.compile(
-    r"(?<=control)\s+of\s+(?:the\s+)?(?:Iraqi|Kurdish|Peshmerga|Hashd|PMU|PMF|army|government|"
-    r"security|federal|popular|volunteer|counter-terrorism|CTS|ISF|troops|forces|police)\b",
-    re.IGNORECASE,
-)
-
-# Reaching the edge of a place is not being in it: "had reached the edges of the al-Qahira".
-_EDGE = re.compile(
-    r"(?<=reached)\s+(?:the\s+)?(?:edges?|outskirts|gates|doorstep|outer\s+limits)\b", re.IGNORECASE
-)
-
-# A denial after the cue: "the full attack has not yet started", "the assault is yet to begin".
-_DENIED_AFTER = re.compile(
-    r"\s+(?:\w+\s+){0,2}?(?:has|have|had|is|are|was|were)\s+"
-    r"(?:not\s+(?:yet\s+)?(?:started|begun|been\s+launched|launched|come)|yet\s+to|still\s+to)\b",
+# What the words right after a cue tell of it, in one regex (one call per cue), first match
+# first:
+# - "denied": "the full attack has not yet started", "the assault is yet to begin";
+# - "approach": an advance that has not reached the place: "advanced toward Tal Afar", "had
+#   reached the edges of the al-Qahira";
+# - "by_forces": "under the control of" the government's forces, not ISIS's;
+# - "troops": an advance used as an adjective of the troops: "advancing Iraqi forces".
+_AFTER_CUE = re.compile(
+    r"\s+(?:"
+    r"(?P<denied>(?:\w+\s+){0,2}?(?:has|have|had|is|are|was|were)\s+"
+    r"(?:not\s+(?:yet\s+)?(?:started|begun|been\s+launched|launched|come)|yet\s+to|still\s+to))"
+    r"|(?P<approach>(?:(?:further|closer|slowly)\s+)?(?:toward|towards)"
+    r"|(?<=reached\s)(?:the\s+)?(?:edges?|outskirts|gates|doorstep|outer\s+limits))"
+    r"|(?<=control\s)(?P<by_forces>of\s+(?:the\s+)?(?:Iraqi|Kurdish|Peshmerga|Hashd|PMU|PMF|"
+    r"army|government|security|federal|popular|volunteer|counter-terrorism|CTS|ISF|troops|"
+    r"forces|police))"
+    r"|(?<=advancing\s)(?P<troops>Iraqi|Kurdish|government|security|federal|army|troops|forces|"
+    r"units|soldiers|Peshmerga)"
+    r")\b",
     re.IGNORECASE,
 )
 # An advance made by ISIS ("IS militants stormed into the city of Kirkuk") is an attack on a
