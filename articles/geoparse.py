@@ -328,7 +328,7 @@ class _Section:
 
     __slots__ = ("name", "text", "_sentences", "_paragraphs", "_banks", "_days", "_carry", "infos")
 
-    def __init__(self, name: str, text: str) -> None:
+    def __init__(self, name: str, text: str, infos: dict[str, tuple] | None = None) -> None:
         self.name = name
         self.text = text
         self._sentences: list[int] | None = None if name == "body" else [0]
@@ -336,8 +336,8 @@ class _Section:
         self._banks: dict[int, str] = {}
         self._days: dict[int, dates.DateExpr | None] = {}
         self._carry: dict[int, tuple | None] = {}
-        # The report's sentence rules by sentence (_sentence_info), where geoparse shares them.
-        self.infos: dict[str, tuple] = {}
+        # The report's sentence rules by sentence (_sentence_info), shared with _mentions_in.
+        self.infos: dict[str, tuple] = {} if infos is None else infos
 
     @property
     def sentence_starts(self) -> list[int]:
@@ -519,7 +519,7 @@ def _mentions_in(
     cands: list[Candidate],
     published: dt.date,
     sentences: dict[str, tuple],
-    cities: frozenset[str] = frozenset(),
+    cities: frozenset[str],
 ) -> list[FoundMention]:
     """The mentions of a section's candidates; `sentences` holds the report's sentence rules,
     `cities` the places that may contain the parts a sentence names (Matcher.cities)."""
@@ -605,7 +605,9 @@ def geoparse(
     title: str, body: str, related_titles: list[str], published: dt.date, matcher: Matcher
 ) -> list[FoundMention]:
     """Every place mention in a report: headline, then body, then related headlines."""
-    title_s, body_s = _Section("title", title), _Section("body", body)
+    # The rules of each sentence, read once however many places and sections ask for them.
+    sentences: dict[str, tuple] = {}
+    title_s, body_s = _Section("title", title), _Section("body", body, sentences)
     scans = [(title_s, matcher.scan(title)), (body_s, matcher.scan(body))]
     # One sense per report: a common-word name confirmed by a cue in the headline or body
     # counts wherever the headline or body names it again.
@@ -614,8 +616,6 @@ def geoparse(
     per_section = [accept_confirmed(acc, pend, confirmed) for acc, pend in found]
     bank = _report_bank(matcher, title + "\n" + body, per_section)
     mentions: list[FoundMention] = []
-    sentences: dict[str, tuple] = {}
-    body_s.infos = sentences
     for (sec, scan), cands, (_, pending) in zip(scans, per_section, found, strict=True):
         if sec.name == "body":
             cands = with_unresolved(matcher, sec, scan, bank, cands, pending)
