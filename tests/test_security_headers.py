@@ -190,3 +190,16 @@ def test_session_and_csrf_cookies_are_secure_in_production(client, production):
     assert response.status_code == 302
     assert response.cookies["sessionid"]["secure"] is True
     assert response.cookies["sessionid"]["httponly"] is True
+
+
+def test_only_history_pages_let_through_the_paginators_one_inline_style(admin_client):
+    place = make_place("Zahour")
+    change = admin_client.get(f"/admin/articles/place/{place.pk}/change/")
+    history = admin_client.get(f"/admin/articles/place/{place.pk}/history/")
+
+    assert history.status_code == change.status_code == 200
+    assert csp_directives(change)["style-src"] == ["'self'"]
+    styles = csp_directives(history)["style-src"]
+    assert styles[:2] == ["'self'", "'unsafe-hashes'"] and len(styles) == 3
+    assert styles[2].startswith("'sha256-")
+    assert "'unsafe-inline'" not in history["Content-Security-Policy"]
