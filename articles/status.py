@@ -245,6 +245,10 @@ _REFERENCE = re.compile(
     # What a road joins: "the road from Irbil to Q-West", "the road linking Mosul and Bashiqa".
     r"\b(?:road|highway|route)\s+(?:\w+\s+){0,2}?(?:from|between|to|linking|connecting)"
     r"(?:\s+(?:the\s+)?(?:city\s+of\s+)?[\w'’-]+(?:\s+[\w'’-]+)?\s+(?:and|to))?|"
+    # Where a camp, hospital or screening site stands: "a new camp in Hasansham", "the field
+    # hospital located in Hammam al-Alil", "displacement to the Hammam al-Alil screening site".
+    r"\b(?:camps?|hospital|clinic|screening\s+site|site)\s+(?:(?:located|set\s+up|opened|"
+    r"built)\s+)?(?:in|at)|"
     # Where someone spoke: "told AP from Baghdad", "told reporters in Erbil".
     r"\b(?:told|said|speaking|spoke)\s+(?:\w+\s+){0,2}?(?:in|from)|"
     # "(to the) east of Mosul" is outside it; "in the east of Mosul" is in it.
@@ -261,7 +265,7 @@ _REFERENCE_FINDER = TriggeredPattern(
     "near around outside close beyond vicinity conference told said speaking spoke north south "
     "east west km kilomet mile met fled flee displaced crossed escaped return arriv "
     "evacuated live living stay shelter road highway route flees escap civilians residents "
-    "families people villagers halfway".split(),
+    "families people villagers halfway camp hospital clinic screening site".split(),
 )
 # Clause breaks: a cue in the mention's own clause beats a nearer one across "while".
 # The alternatives are ";", "\s[-–—]\s", ",\s*(?:while|...)\b" and "\bwhile\b"; written to begin
@@ -433,7 +437,7 @@ _REFERENCE_HINTS = frozenset(
     "near nearby around outside to beyond of from conference told said speaking spoke fled flee "
     "fleeing displaced crossed escaped returned returning arrived arriving evacuated between "
     "linking connecting flees escaping live lives living lived stay stays staying stayed "
-    "sheltering sheltered halfway".split()
+    "sheltering sheltered halfway camp camps hospital clinic site".split()
 )
 
 
@@ -451,7 +455,9 @@ def is_reference_point(sentence: str, start: int) -> bool:
 # - "held": what ISIS holds: "Mosul, IS's last major stronghold in Iraq", "Mosul, the Islamic
 #   State's capital", "the ISIS Mosul stronghold";
 # - "campaign": a campaign or a front rather than where something happened: "the Mosul
-#   offensive", "on the Gwer front";
+#   offensive", "on the Gwer front", "the Qayyarah axis";
+# - "facility": a site, camp or junction named after the place: "the Hammam al-Alil screening
+#   site";
 # - "retaken": "Bazwaia, a village which was retaken from Islamic State earlier in the day";
 # - "authority": only whose an authority is: "Baghdad's counter-terrorism service said it had
 #   retaken the town", "Mosul's governor", "the Erbil government".
@@ -460,7 +466,8 @@ _NAMED_AS = re.compile(
     r"(?P<held>(?:,\s+(?:the\s+)?(?:group['’]s\s+|(?:ISIS|ISIL|(?-i:IS)|Daesh|Islamic\s+State|"
     r"militants?|jihadists?)['’]?s?\s+)?(?:(?:last|major|main|remaining|key|biggest|largest|"
     r"urban|de\s+facto)\s+)*|\s+)(?:stronghold|bastion|(?<=['’]s\s)capital|(?<=s['’]\s)capital))"
-    r"|\s+(?P<campaign>offensive|operations?|campaign|battle|war|front(?:line)?s?)"
+    r"|\s+(?P<campaign>offensive|operations?|campaign|battle|war|front(?:line)?s?|ax[ie]s|sector)"
+    r"|\s+(?P<facility>(?:screening\s+)?site|camp|junction|checkpoint)"
     r"|,\s+(?:a|the)\s+(?:[\w-]+\s+){0,2}?(?:which|that)\s+(?:was|had\s+been|has\s+been)\s+"
     r"(?:\w+\s+)?(?P<retaken>retaken|recaptured|liberated|freed)"
     r"|\s+(?:(?:central|federal|provincial|local)\s+)?(?P<authority>counter-terrorism|government|"
@@ -471,6 +478,7 @@ _NAMED_AS = re.compile(
 _NAMED_STATUS = {
     "held": ISIS_HELD,
     "campaign": MENTIONED,
+    "facility": MENTIONED,
     "authority": MENTIONED,
     "retaken": RETAKEN,
 }

@@ -113,6 +113,11 @@ def status_of(sentence: str, name: str) -> str:
         ("Families fleeing Mosul arrived at a new camp.", "mentioned"),
         ("Civilians from Karama district fleeing the fighting gathered.", "mentioned"),
         ("Engineers searched for bombs about halfway from Hammam to Mosul.", "mentioned"),
+        # Where a camp or a site stands, and a front named after a place.
+        ("Families fled to a new camp in Hammam after the army retook their village.",
+         "mentioned"),
+        ("Fighting in Mosul sent families to the Hammam screening site.", "mentioned"),
+        ("Peshmerga forces liberated five villages on the Kokjeli axis.", "mentioned"),
         ("Mosul's governor said that troops retook the town.", "mentioned"),
         ("The army advanced toward Karama on Friday.", "mentioned"),
         ("The army is advancing on Karama.", "advance"),
