@@ -80,6 +80,14 @@ _CUE_RULES = [
             r"(?:most|much|parts?|half|(?:(?:a|one|two|three)\s+)?(?:quarters?|thirds?)|sections?|portions?|"
             r"\d+\s*(?:percent|per\s+cent|%))"
             r"\s+of\b",
+            # Buildings, streets or ground taken in a place, a foothold or grip widened there:
+            # "gained control of new buildings in al-Entisar", "took over the hospital building in
+            # the al-Salam neighborhood", "extended their grip in Mosul".
+            r"\b(?:seized?|captured?|took|taken|retook|retaken|recaptured|liberated|cleared|secured|"
+            r"control(?:led)?|gained|won|won\s+back)\s+(?:[\w-]+\s+){0,4}?(?:buildings?|houses|"
+            r"housing\s+units|blocks?|streets?|(?:new|more|further)\s+ground|rows?\s+of\s+\w+)"
+            r"\s+(?:in|of)\b",
+            r"\b(?:extend|expand)\w*\s+(?:\w+\s+){0,2}?(?:grip|foothold|control|presence)\b",
             r"\b(?:began|begun|begin|begins|launched|launch|launches|started|start|starts|"
             r"kicked\s+off)\s+(?:\w+\s+){0,3}?(?:offensive|operations?|assault|attack|push|battle|"
             r"campaign|drive)\b(?:\s+(?:\w+\s+){0,3}?to\s+\w+)?",
@@ -195,7 +203,7 @@ _TRIGGERS = (
     "resistance engaged combat gunfight mortar sniper suicide car vbied air bombard islamic "
     "control holed process mak recover restor most much part half percent per holds holding "
     "wrest assault raid missile drone guided rocket won wins win stronghold bastion purg "
-    "capital thirds quarters"
+    "capital thirds quarters extend expand"
 ).split()
 CUE_FINDER = TriggeredPattern(_CUES, _TRIGGERS, by_char=_CUES_BY_CHAR)
 # A word shortly before a cue that turns it into an intent, a future or a denial.
