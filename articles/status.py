@@ -186,6 +186,7 @@ _CUE_RULES = [
             r"\b(?:missile|drone|guided-missile|rocket)\s+strikes?\b",
             r"\bbombard\w*",
             r"\bcounter-?offensive\b",
+            r"\bkill(?:ed|ing)\b",
         ],
     ),
 ]
@@ -203,7 +204,7 @@ _TRIGGERS = (
     "resistance engaged combat gunfight mortar sniper suicide car vbied air bombard islamic "
     "control holed process mak recover restor most much part half percent per holds holding "
     "wrest assault raid missile drone guided rocket won wins win stronghold bastion purg "
-    "capital thirds quarters extend expand"
+    "capital thirds quarters extend expand kill"
 ).split()
 CUE_FINDER = TriggeredPattern(_CUES, _TRIGGERS, by_char=_CUES_BY_CHAR)
 # A word shortly before a cue that turns it into an intent, a future or a denial.
@@ -220,13 +221,18 @@ def _guarded(before: str) -> bool:
     lower = before.lower()
     # rsplit: only the last words are wanted (split()[-4:] gives the same).
     words = [word.strip(_WORD_EDGES) for word in lower.rsplit(None, 4)[-4:]]
-    if not _GUARD_WORDS.isdisjoint(words):
-        return True
+    guards = _GUARD_WORDS.intersection(words)
+    if guards:
+        # "the day before, killing dozens": a time past, not a condition.
+        return guards != {"before"} or not _TIME_BEFORE.search(lower)
     # Only a text with an "n't" can have a word that ends in one.
     return ("n't" in lower or "n’t" in lower) and any(w.endswith(_DENIALS) for w in words)
 
 
 _DENIALS = ("n't", "n’t")
+_TIME_BEFORE = re.compile(
+    r"\b(?:day|days|night|nights|week|weeks|month|months|hours|year|years)\s+before\b"
+)
 
 
 # "to liberate" is an aim unless the forces were able to, managed to or continued to.

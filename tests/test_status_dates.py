@@ -125,6 +125,8 @@ def status_of(sentence: str, name: str) -> str:
         ("Troops gained control of new buildings in the Intisar neighbourhood.", "advance"),
         ("Soldiers took over the hospital building in the Karama neighbourhood.", "advance"),
         ("Iraqi forces extended their grip in Mosul after intense fighting.", "advance"),
+        ("Militants were killed in the Karama neighbourhood on Sunday.", "fighting"),
+        ("In Karama, a day before, troops killed dozens of militants.", "fighting"),
         ("There were clashes between advancing Iraqi forces and ISIS in Karama.", "fighting"),
         ("The ICTF had reached the edges of the Karama neighbourhood.", "mentioned"),
         ("He spoke in Karama, a village which was retaken from IS earlier in the day.", "retaken"),
