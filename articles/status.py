@@ -58,6 +58,8 @@ _CUE_RULES = [
             r"(?<!former\s)(?<!one-time\s)\b(?:strongholds?|bastion)\b",
             r"\b(?:ISIS|ISIL|(?-i:IS)|Daesh|Islamic\s+State)['’]?s?\s+(?:de\s+facto\s+)?capital\b",
             r"\bholed\s+up\b",
+            # "tightening the noose around Daesh in the Old City".
+            rf"\bnoose\s+(?:around|on)\s+{_ISIS}",
             # "ISIS still holds onto the adjacent Rashidiyah": a subject other than ISIS is
             # turned round in _cue_status.
             r"\b(?:holds?|holding|held)\s+on\s*to\b",
@@ -204,7 +206,7 @@ _TRIGGERS = (
     "resistance engaged combat gunfight mortar sniper suicide car vbied air bombard islamic "
     "control holed process mak recover restor most much part half percent per holds holding "
     "wrest assault raid missile drone guided rocket won wins win stronghold bastion purg "
-    "capital thirds quarters extend expand kill"
+    "capital thirds quarters extend expand kill noose"
 ).split()
 CUE_FINDER = TriggeredPattern(_CUES, _TRIGGERS, by_char=_CUES_BY_CHAR)
 # A word shortly before a cue that turns it into an intent, a future or a denial.
@@ -285,7 +287,8 @@ _REFERENCE_FINDER = TriggeredPattern(
 # The alternatives are ";", "\s[-–—]\s", ",\s*(?:while|...)\b" and "\bwhile\b"; written to begin
 # with one class of first characters, which lets the regex engine skip to where one may begin.
 _CLAUSE = re.compile(
-    r"[;\s,w](?:(?<=;)|(?<=\s)[-–—]\s|(?<=,)\s*(?:while|whereas|but|as|when|after|and)\b"
+    r"[;\s,w](?:(?<=;)|(?<=\s)[-–—]\s|(?<=,)\s*(?:while|whereas|but|as|when|after|and|"
+    r"(?!including|according|involving|surrounding|adjoining|bordering|overlooking)[a-z]+ing)\b"
     r"|(?<=w)(?<!\w\w)hile\b)"
 )
 _STATUSES = frozenset((ADVANCE, FIGHTING, CLEARING, RETAKEN, ISIS_HELD))

@@ -127,6 +127,9 @@ def status_of(sentence: str, name: str) -> str:
         ("Iraqi forces extended their grip in Mosul after intense fighting.", "advance"),
         ("Militants were killed in the Karama neighbourhood on Sunday.", "fighting"),
         ("In Karama, a day before, troops killed dozens of militants.", "fighting"),
+        # A clause that begins with a verb in -ing after a comma is a clause of its own.
+        ("Troops had retaken another neighbourhood of Mosul, tightening the noose around ISIS.",
+         "retaken"),
         ("There were clashes between advancing Iraqi forces and ISIS in Karama.", "fighting"),
         ("The ICTF had reached the edges of the Karama neighbourhood.", "mentioned"),
         ("He spoke in Karama, a village which was retaken from IS earlier in the day.", "retaken"),
