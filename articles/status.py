@@ -272,7 +272,7 @@ _REFERENCE = re.compile(
     r"\b(?:km|kilometres|kilometers|miles|metres|meters)\s+(?:\w+\s+)?(?:of|from))"
     # "north of Mosul's historic Old City": a city's possessive and an adjective may come first.
     r"\s+(?:just\s+)?(?:the\s+)?(?:(?:city|town|village|district|area)\s+of\s+)?"
-    r"(?:\w+['’]s\s+)?(?:(?:historic|old|densely\s+populated)\s+)?$",
+    r"(?:(?:central|(?:north|south|east|west)(?:ern)?)\s+)?(?:\w+['’]s\s+)?(?:(?:historic|old|densely\s+populated)\s+)?$",
     re.IGNORECASE,
 )
 # Every alternative begins a word with one of these stems: the regex is tried only there.

@@ -113,6 +113,7 @@ def status_of(sentence: str, name: str) -> str:
         ("Families fleeing Mosul arrived at a new camp.", "mentioned"),
         ("Civilians from Karama district fleeing the fighting gathered.", "mentioned"),
         ("Engineers searched for bombs about halfway from Hammam to Mosul.", "mentioned"),
+        ("Troops took two neighbourhoods near central Mosul's Old City.", "mentioned"),
         # Where a camp or a site stands, and a front named after a place.
         ("Families fled to a new camp in Hammam after the army retook their village.",
          "mentioned"),
