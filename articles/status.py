@@ -73,7 +73,7 @@ _CUE_RULES = [
             r"(?:[\w'’-]+\s+){1,5}?(?:(?:has|have|had|was|were|is|are)\s+(?:now\s+)?(?:been\s+)?)?"
             r"(?:retaken|recaptured|liberated|cleared|captured|seized|freed|secured)\b",
             r"\bprocess\s+of\s+(?:retaking|liberating|recapturing|clearing|taking|capturing)\b",
-            r"\bmak(?:e|es|ing)\s+(?:\w+\s+)?progress\b",
+            r"\b(?:mak(?:e|es|ing)|made)\s+(?:\w+\s+){0,2}?progress\b",
             # Part of a place taken is an advance into it: "seized most of Tanak", "imposed
             # their control over 40 percent of al-Zanjili". Before the retaken rules, which
             # would otherwise read the same verb at the same place.
@@ -287,7 +287,7 @@ _REFERENCE_FINDER = TriggeredPattern(
 # The alternatives are ";", "\s[-–—]\s", ",\s*(?:while|...)\b" and "\bwhile\b"; written to begin
 # with one class of first characters, which lets the regex engine skip to where one may begin.
 _CLAUSE = re.compile(
-    r"[;\s,w](?:(?<=;)|(?<=\s)[-–—]\s|(?<=,)\s*(?:while|whereas|but|as|when|after|and|"
+    r"[;\s,w](?:(?<=;)|(?<=\s)[-–—]\s|(?<=\s)(?:after|amid|amidst|following)\b|(?<=,)\s*(?:while|whereas|but|as|when|after|and|"
     r"(?!including|according|involving|surrounding|adjoining|bordering|overlooking)[a-z]+ing)\b"
     r"|(?<=w)(?<!\w\w)hile\b)"
 )
@@ -515,6 +515,10 @@ def _names_campaign_before(sentence: str, start: int) -> bool:
     )
 
 
+# What comes between a place and a cue after it when the cue is a second verb of the subject.
+_AND_THEN = re.compile(r"\sand\s+(?:then\s+|also\s+|later\s+)?$")
+
+
 def status_for(sentence: str, cues: list[Cue], breaks: list[int], start: int, end: int) -> str:
     """The status the sentence gives the place at start..end: its nearest cue, same clause first."""
     if not cues:
@@ -533,8 +537,14 @@ def status_for(sentence: str, cues: list[Cue], breaks: list[int], start: int, en
     own = clause(start)
 
     def cost(cue: Cue) -> float:
-        # A cue after the name ("Intisar was recaptured") counts, a little less than one before.
-        gap = start - cue.end if cue.end <= start else (cue.start - end) * 1.5
+        # A cue after the name ("Intisar was recaptured") counts, a little less than one before;
+        # not one that begins a second predicate ("freed Sukkar and made progress in Siddeeq").
+        if cue.end <= start:
+            gap = start - cue.end
+        else:
+            gap = (cue.start - end) * 1.5
+            if _AND_THEN.search(sentence, end, cue.start):
+                gap += 1000
         return max(gap, 0) + (0 if clause(cue.start) == own else 1000)
 
     return min(cues, key=cost).status

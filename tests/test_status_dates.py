@@ -128,6 +128,11 @@ def status_of(sentence: str, name: str) -> str:
         ("Iraqi forces extended their grip in Mosul after intense fighting.", "advance"),
         ("Militants were killed in the Karama neighbourhood on Sunday.", "fighting"),
         ("In Karama, a day before, troops killed dozens of militants.", "fighting"),
+        # A second verb of the same subject tells of what comes after it.
+        ("Troops completely freed the neighbourhood of Zahour and entered Karama.", "retaken"),
+        ("Troops retook the western neighbourhoods of the city of Mosul after clashes.",
+         "retaken"),
+        ("The army made significant progress in the Karama neighbourhood.", "advance"),
         # A clause that begins with a verb in -ing after a comma is a clause of its own.
         ("Troops had retaken another neighbourhood of Mosul, tightening the noose around ISIS.",
          "retaken"),
