@@ -326,7 +326,9 @@ def _hit_order(hit: tuple) -> tuple[int, int]:
 class _Section:
     """A section's text with its sentence and paragraph boundaries, computed when first asked."""
 
-    __slots__ = ("name", "text", "_sentences", "_paragraphs", "_banks", "_days", "_carry", "infos")
+    __slots__ = (
+        "name", "text", "_sentences", "_paragraphs", "_banks", "_days", "_carry", "_lead", "infos"
+    )
 
     def __init__(self, name: str, text: str, infos: dict[str, tuple] | None = None) -> None:
         self.name = name
@@ -336,6 +338,7 @@ class _Section:
         self._banks: dict[int, str] = {}
         self._days: dict[int, dates.DateExpr | None] = {}
         self._carry: dict[int, tuple | None] = {}
+        self._lead: dates.DateExpr | None | bool = False
         # The report's sentence rules by sentence (_sentence_info), shared with _mentions_in.
         self.infos: dict[str, tuple] = {} if infos is None else infos
 
@@ -394,10 +397,26 @@ class _Section:
             )
             carry = self._carry[i] = (shift, before) if before is not None else None
         if carry is None:
-            return None
+            # A later paragraph that names no day: a wire story tells of the lead's day unless
+            # it says otherwise, when that day is the news of the week it was published in.
+            lead = None if self.same_paragraph(0, i) else self.lead_date(published)
+            if lead is None or not 0 <= (published - lead.date).days < 7:
+                return None
+            return dates.shifted(lead, 0, pos, pos)
         shift, before = carry
         days = shift[0] if shift and pos >= shift[1] else 0
         return dates.shifted(before, days, pos, pos)
+
+    def lead_date(self, published: dt.date) -> dates.DateExpr | None:
+        """The day the report's lead names: that of the first of its first two sentences that
+        names one (the first may be a bare dateline)."""
+        if self._lead is False:
+            self._lead = None
+            for i in range(min(2, len(self.sentence_starts))):
+                self._lead = self.sentence_date(i, published, 3)
+                if self._lead is not None:
+                    break
+        return self._lead
 
     def sentence_date(self, i: int, published: dt.date, depth: int) -> dates.DateExpr | None:
         """The day sentence i speaks of: its first date, or the one it carries."""
@@ -640,13 +659,8 @@ def geoparse(
 
 
 def _date_headline(mentions: list[FoundMention], body: _Section, published: dt.date) -> None:
-    """A headline that names no day tells the lead's news: it takes the day of the body's first
-    sentence that names one (of its first two: the first may be a bare dateline)."""
-    lead = None
-    for i in range(min(2, len(body.sentence_starts))):
-        lead = body.sentence_date(i, published, 3)
-        if lead is not None:
-            break
+    """A headline that names no day tells the lead's news and takes its day."""
+    lead = body.lead_date(published)
     if lead is None:
         return
     for m in mentions:

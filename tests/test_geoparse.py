@@ -533,8 +533,18 @@ def test_a_sentence_without_a_day_takes_the_day_of_the_one_before():
     assert days["intisar"] == (wednesday + dt.timedelta(days=1), "relative")
     # "a day after" the day the paragraph before speaks of (Thursday): Wednesday.
     assert days["karama"] == (wednesday, "relative")
-    # A new paragraph with no word of a day: the report's.
-    assert days["mosul"] == (FRIDAY, "publication")
+    # A later paragraph with no word of a day tells of the lead's day, as wire stories do.
+    assert days["mosul"] == (wednesday, "relative")
+
+
+def test_a_later_paragraph_takes_the_lead_s_day_only_when_it_is_that_week_s_news():
+    lead = "Iraqi forces entered Zahour on {}.\n\nTroops retook the Intisar district."
+    days = {m.place_key: m.event_date for m in parse(lead.format("Wednesday"))}
+    assert days["intisar"] == dt.date(2016, 11, 2)
+    # A lead that looks back weeks is background: what follows is the report's day.
+    days = {m.place_key: m.event_date for m in parse(lead.format("October 17"))}
+    assert days["zahour"] == dt.date(2016, 10, 17)
+    assert days["intisar"] == FRIDAY
 
 
 def test_a_headline_without_a_day_takes_the_lead_s():
