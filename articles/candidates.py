@@ -9,6 +9,7 @@ from itertools import accumulate
 from operator import attrgetter, itemgetter
 from typing import TYPE_CHECKING
 
+from articles.dates import MONTHS
 from articles.names import TriggeredPattern, fold_word, normalise
 
 if TYPE_CHECKING:
@@ -205,14 +206,15 @@ def _is_proper_name(words: list[str], folded: list[str], first: int, last: int) 
     City of Mosul" ("of" and articles aside); or numbered: "Qadisiyah 1".
 
     Everyday words are not written so in running text, whereas a one-word name ("Salam") is
-    capitalised as a person's or an operation's name too. A name cannot begin with a number:
-    "17 July" is a day before it is a district.
+    capitalised as a person's or an operation's name too. A name cannot begin with a number,
+    nor be a month and a number: "17 July" and "July 17" are days before they are a district.
     """
     named = [words[i] for i in range(first, last + 1) if folded[i] and words[i] != "of"]
     return (
         len(named) > 1
         and named[0][0].isupper()
         and all(word[0].isupper() or word.isdigit() for word in named[1:])
+        and not (named[1].isdigit() and named[0] in MONTHS)
     )
 
 

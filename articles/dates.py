@@ -40,6 +40,7 @@ _WEEKDAYS = {
     )
 }
 _MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
+MONTHS = frozenset(_MONTHS)
 MONTH_PATTERN = _MONTH  # the month names and their abbreviations, longest first
 _NUMBERS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "1": 1, "2": 2, "3": 3}
 
@@ -76,6 +77,11 @@ DATE_FINDER = TriggeredPattern(
 _DISTRICT_AFTER = re.compile(
     r"(?:,?\s+(?:and\s+)?(?:al-)?[A-Z][\w'’-]*){0,4},?\s+(?:neighbou?rhoods?|districts?|areas?|"
     r"quarters?)\b"
+)
+# "the neighborhoods of Rifai, Iqtisadiyn and July 17": a district listed after its place word.
+_DISTRICT_BEFORE = re.compile(
+    r"\b(?:neighbou?rhoods?|districts?|quarters?)\s+of\s+(?:(?:al-)?[A-Z][\w'’-]*,?\s+"
+    r"(?:and\s+)?){0,4}$"
 )
 _RELATIVE_DAYS = {
     "yesterday": -1,
@@ -128,7 +134,11 @@ def find_dates(
         precision = RELATIVE
         if m["m1"] or m["m2"]:
             month = m["m1"] or m["m2"]
-            if not month[0].isupper() or _DISTRICT_AFTER.match(sentence, end):
+            if (
+                not month[0].isupper()
+                or _DISTRICT_AFTER.match(sentence, end)
+                or _DISTRICT_BEFORE.search(sentence, max(0, start - 80), start)
+            ):
                 continue
             day = _explicit(
                 _MONTHS[month.title()], int(m["d1"] or m["d2"]), m["y1"] or m["y2"], published

@@ -114,6 +114,17 @@ PLACES = [
         43.17,
         "Qadisiya 1|Qadisiyah 1",
     ),
+    (
+        "17-tammuz",
+        "17 Tammuz",
+        "district",
+        "mosul",
+        "west",
+        True,
+        36.373,
+        43.112,
+        "17 Tammuz|17 July|July 17",
+    ),
 ]
 
 
@@ -535,6 +546,19 @@ def test_a_sentence_without_a_day_takes_the_day_of_the_one_before():
     assert days["karama"] == (wednesday, "relative")
     # A later paragraph with no word of a day tells of the lead's day, as wire stories do.
     assert days["mosul"] == (wednesday, "relative")
+
+
+def test_a_month_and_a_number_is_a_district_only_beside_a_place_word():
+    found = parse("Troops fought in the neighborhoods of Rifai and July 17 on Sunday.")
+    assert [(m.place_key or m.surface, m.event_date) for m in found] == [
+        ("Rifai", dt.date(2016, 10, 30)),
+        ("17-tammuz", dt.date(2016, 10, 30)),
+    ]
+    found = parse("Troops entered the July 17 district.")
+    assert [(m.place_key, m.event_date) for m in found] == [("17-tammuz", FRIDAY)]
+    # A day, not a district.
+    found = parse("On July 17, troops entered Zahour.")
+    assert [(m.place_key, m.event_date) for m in found] == [("zahour", dt.date(2016, 7, 17))]
 
 
 def test_a_later_paragraph_takes_the_lead_s_day_only_when_it_is_that_week_s_news():
