@@ -121,8 +121,8 @@ PLACES = [
         "mosul",
         "west",
         True,
-        36.373,
-        43.112,
+        36.345,
+        43.09,
         "17 Tammuz|17 July|July 17",
     ),
 ]
