@@ -398,23 +398,23 @@ class _Section:
             carry = self._carry[i] = (shift, before) if before is not None else None
         if carry is None:
             # A later paragraph that names no day: a wire story tells of the lead's day unless
-            # it says otherwise, when that day is the news of the week it was published in.
+            # it says otherwise.
             lead = None if self.same_paragraph(0, i) else self.lead_date(published)
-            if lead is None or not 0 <= (published - lead.date).days < 7:
-                return None
-            return dates.shifted(lead, 0, pos, pos)
+            return None if lead is None else dates.shifted(lead, 0, pos, pos)
         shift, before = carry
         days = shift[0] if shift and pos >= shift[1] else 0
         return dates.shifted(before, days, pos, pos)
 
     def lead_date(self, published: dt.date) -> dates.DateExpr | None:
         """The day the report's lead names: that of the first of its first two sentences that
-        names one (the first may be a bare dateline)."""
+        names one (the first may be a bare dateline), when it lies in the week before
+        publication; a lead that looks back further ("since 17 October") is background."""
         if self._lead is False:
             self._lead = None
             for i in range(min(2, len(self.sentence_starts))):
-                self._lead = self.sentence_date(i, published, 3)
-                if self._lead is not None:
+                day = self.sentence_date(i, published, 3)
+                if day is not None:
+                    self._lead = day if 0 <= (published - day.date).days < 7 else None
                     break
         return self._lead
 

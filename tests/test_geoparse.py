@@ -580,3 +580,7 @@ def test_a_headline_without_a_day_takes_the_lead_s():
     # With no day in the lead, it stays the report's day.
     found = parse("Troops fought in Zahour.", title="Troops fight in Zahour")
     assert {m.event_date for m in found} == {FRIDAY}
+    # A lead that looks back weeks is background: the headline is the report's day.
+    found = parse("Since October 17, troops have fought in Zahour.", title="Zahour holds out")
+    title = [m for m in found if m.section == "title"]
+    assert [(m.place_key, m.event_date) for m in title] == [("zahour", FRIDAY)]
