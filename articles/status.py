@@ -79,15 +79,16 @@ _CUE_RULES = [
             # would otherwise read the same verb at the same place.
             r"\b(?:seized?|captured?|took|taken|retook|retaken|recaptured|liberated|cleared|"
             r"secured|control(?:led)?|imposed|established|gained)\s+(?:[\w-]+\s+){0,4}?"
-            r"(?:most|much|parts?|half|(?:(?:a|one|two|three)\s+)?(?:quarters?|thirds?)|sections?|portions?|"
-            r"\d+\s*(?:percent|per\s+cent|%))"
+            r"(?:most|much|parts?|half|(?:(?:a|one|two|three)\s+)?(?:quarters?|thirds?)|"
+            r"sections?|portions?|\d+\s*(?:percent|per\s+cent|%))"
             r"\s+of\b",
             # Buildings, streets or ground taken in a place, a foothold or grip widened there:
             # "gained control of new buildings in al-Entisar", "took over the hospital building in
             # the al-Salam neighborhood", "extended their grip in Mosul".
-            r"\b(?:seized?|captured?|took|taken|retook|retaken|recaptured|liberated|cleared|secured|"
-            r"control(?:led)?|gained|won|won\s+back)\s+(?:[\w-]+\s+){0,4}?(?:buildings?|houses|"
-            r"housing\s+units|blocks?|streets?|(?:new|more|further)\s+ground|rows?\s+of\s+\w+)"
+            r"\b(?:seized?|captured?|took|taken|retook|retaken|recaptured|liberated|cleared|"
+            r"secured|control(?:led)?|gained|won|won\s+back)\s+(?:[\w-]+\s+){0,4}?"
+            r"(?:buildings?|houses|housing\s+units|blocks?|streets?|(?:new|more|further)\s+ground|"
+            r"rows?\s+of\s+\w+)"
             r"\s+(?:in|of)\b",
             r"\b(?:extend|expand)\w*\s+(?:\w+\s+){0,2}?(?:grip|foothold|control|presence)\b",
             r"\b(?:began|begun|begin|begins|launched|launch|launches|started|start|starts|"
@@ -124,7 +125,8 @@ _CUE_RULES = [
             r"\b(?:took|take|takes|taking)\s+(?:back\s+|over\s+)?(?:"
             r"(?!(?:Iraqi|Kurdish|US|American|Islamic|ISIS|ISIL|IS|Daesh|Part|Place|Aim|Refuge|"
             r"Shelter|Cover|Steps?|Note|Action|Care|Time|Charge|Hold|Positions?|Over|Back)\b)"
-            r"(?:(?-i:al|el)-)?(?-i:[A-Z])|the\s+(?:\w+\s+)?(?:village|town|district|neighbou?rhood|area|city|"
+            r"(?:(?-i:al|el)-)?(?-i:[A-Z])"
+            r"|the\s+(?:\w+\s+)?(?:village|town|district|neighbou?rhood|area|city|"
             r"airport|university|base|bridge|hospital|building|complex|compound|mosque|shrine|"
             r"quarter|suburb|camp|hill|station)s?\b)",
             r"\brecaptur\w*",
@@ -272,7 +274,8 @@ _REFERENCE = re.compile(
     r"\b(?:km|kilometres|kilometers|miles|metres|meters)\s+(?:\w+\s+)?(?:of|from))"
     # "north of Mosul's historic Old City": a city's possessive and an adjective may come first.
     r"\s+(?:just\s+)?(?:the\s+)?(?:(?:city|town|village|district|area)\s+of\s+)?"
-    r"(?:(?:central|(?:north|south|east|west)(?:ern)?)\s+)?(?:\w+['’]s\s+)?(?:(?:historic|old|densely\s+populated)\s+)?$",
+    r"(?:(?:central|(?:north|south|east|west)(?:ern)?)\s+)?(?:\w+['’]s\s+)?"
+    r"(?:(?:historic|old|densely\s+populated)\s+)?$",
     re.IGNORECASE,
 )
 # Every alternative begins a word with one of these stems: the regex is tried only there.
@@ -284,11 +287,14 @@ _REFERENCE_FINDER = TriggeredPattern(
     "families people villagers halfway camp hospital clinic screening site".split(),
 )
 # Clause breaks: a cue in the mention's own clause beats a nearer one across "while".
-# The alternatives are ";", "\s[-–—]\s", ",\s*(?:while|...)\b" and "\bwhile\b"; written to begin
-# with one class of first characters, which lets the regex engine skip to where one may begin.
+# The alternatives are ";", "\s[-–—]\s", "\s(?:after|amid|...)\b" ("Wahda after heavy
+# clashes"), ",\s*(?:while|...|<verb>ing)\b" (", tightening the noose") and "\bwhile\b";
+# written to begin with one class of first characters, which lets the regex engine skip to
+# where one may begin. The participles that go on with a list or a place do not break.
 _CLAUSE = re.compile(
-    r"[;\s,w](?:(?<=;)|(?<=\s)[-–—]\s|(?<=\s)(?:after|amid|amidst|following)\b|(?<=,)\s*(?:while|whereas|but|as|when|after|and|"
-    r"(?!including|according|involving|surrounding|adjoining|bordering|overlooking)[a-z]+ing)\b"
+    r"[;\s,w](?:(?<=;)|(?<=\s)[-–—]\s|(?<=\s)(?:after|amid|amidst|following)\b"
+    r"|(?<=,)\s*(?:while|whereas|but|as|when|and"
+    r"|(?!including|according|involving|surrounding|adjoining|bordering|overlooking)[a-z]+ing)\b"
     r"|(?<=w)(?<!\w\w)hile\b)"
 )
 _STATUSES = frozenset((ADVANCE, FIGHTING, CLEARING, RETAKEN, ISIS_HELD))
