@@ -383,7 +383,8 @@ class _Section:
     ) -> dates.DateExpr | None:
         """The day a place at `pos` in sentence i happened on, when the sentence names none:
         that of the sentence before, moved by "the following day" or "a day after", or kept
-        within a paragraph ("On Sunday, forces began a push. They entered Zahra.")."""
+        within a paragraph ("On Sunday, forces began a push. They entered Zahra."); in a later
+        paragraph, the lead's (lead_date)."""
         if i == 0 or depth == 0:
             return None
         carry = self._carry.get(i, False)
