@@ -327,7 +327,8 @@ class _Section:
     """A section's text with its sentence and paragraph boundaries, computed when first asked."""
 
     __slots__ = (
-        "name", "text", "_sentences", "_paragraphs", "_banks", "_days", "_carry", "_lead", "infos"
+        "name", "text", "_sentences", "_paragraphs", "_banks", "_days", "_carry", "_lead", "infos",
+        "headline_day",
     )
 
     def __init__(self, name: str, text: str, infos: dict[str, tuple] | None = None) -> None:
@@ -341,6 +342,9 @@ class _Section:
         self._lead: dates.DateExpr | None | bool = False
         # The report's sentence rules by sentence (_sentence_info), shared with _mentions_in.
         self.infos: dict[str, tuple] = {} if infos is None else infos
+        # The day the headline names, for a body whose lead names none ("Mosul campaign day
+        # 59, Dec. 14"); geoparse sets it.
+        self.headline_day: dates.DateExpr | None = None
 
     @property
     def sentence_starts(self) -> list[int]:
@@ -384,9 +388,12 @@ class _Section:
         """The day a place at `pos` in sentence i happened on, when the sentence names none:
         that of the sentence before, moved by "the following day" or "a day after", or kept
         within a paragraph ("On Sunday, forces began a push. They entered Zahra."); in a later
-        paragraph, the lead's (lead_date)."""
-        if i == 0 or depth == 0:
+        paragraph, the lead's (lead_date). The first sentence takes the headline's, if any."""
+        if depth == 0:
             return None
+        if i == 0:
+            day = self.headline_day
+            return None if day is None else dates.shifted(day, 0, pos, pos)
         carry = self._carry.get(i, False)
         if carry is False:
             # What the sentence carries, whichever of its places asks: once per sentence.
@@ -628,6 +635,10 @@ def geoparse(
     # The rules of each sentence, read once however many places and sections ask for them.
     sentences: dict[str, tuple] = {}
     title_s, body_s = _Section("title", title), _Section("body", body, sentences)
+    # A headline's day dates a body that names none, when it is that week's news.
+    headline_days = dates.find_dates(title, published) if title else []
+    if headline_days and 0 <= (published - headline_days[0].date).days < 7:
+        body_s.headline_day = headline_days[0]
     scans = [(title_s, matcher.scan(title)), (body_s, matcher.scan(body))]
     # One sense per report: a common-word name confirmed by a cue in the headline or body
     # counts wherever the headline or body names it again.

@@ -571,6 +571,21 @@ def test_a_later_paragraph_takes_the_lead_s_day_only_when_it_is_that_week_s_news
     assert days["intisar"] == FRIDAY
 
 
+def test_a_body_whose_lead_names_no_day_takes_the_headline_s():
+    body = "Troops fought in Zahour.\n\nPolice cleared the Karama district."
+    found = parse(body, title="Mosul campaign, day 18: Thursday")
+    assert {m.place_key: m.event_date for m in found} == {
+        "mosul": dt.date(2016, 11, 3),
+        "zahour": dt.date(2016, 11, 3),
+        "karama": dt.date(2016, 11, 3),
+    }
+    # A lead's own day comes first, and a headline that looks back weeks is background.
+    found = parse("On Wednesday troops fought in Zahour.", title="Thursday's news")
+    assert [m.event_date for m in found] == [dt.date(2016, 11, 2)]
+    found = parse(body, title="Campaign notes: since October 17")
+    assert {m.event_date for m in found} == {FRIDAY}
+
+
 def test_a_headline_without_a_day_takes_the_lead_s():
     found = parse(
         "MOSUL, Iraq (AP) — Troops fought on Wednesday in Zahour.", title="Troops fight in Zahour"
