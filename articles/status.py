@@ -230,10 +230,15 @@ def _guarded(before: str) -> bool:
         # "the day before, killing dozens": a time past, not a condition.
         return guards != {"before"} or not _TIME_BEFORE.search(lower)
     # Only a text with an "n't" can have a word that ends in one.
-    return ("n't" in lower or "n’t" in lower) and any(w.endswith(_DENIALS) for w in words)
+    if ("n't" in lower or "n’t" in lower) and any(w.endswith(_DENIALS) for w in words):
+        return True
+    # A condition governs its clause's verb across a longer subject: "until the Iraqi army
+    # and police take Tal Afar".
+    return _CONDITION.search(lower) is not None
 
 
 _DENIALS = ("n't", "n’t")
+_CONDITION = re.compile(r"\b(?:until|unless|if|whether)\s+(?:[\w'’-]+\s+){4,7}$")
 _TIME_BEFORE = re.compile(
     r"\b(?:day|days|night|nights|week|weeks|month|months|hours|year|years)\s+before\b"
 )

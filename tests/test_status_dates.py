@@ -94,6 +94,10 @@ def status_of(sentence: str, name: str) -> str:
         ("Families returned on the road from Hammam to the liberated towns.", "mentioned"),
         # A condition is no event.
         ("If Iraqi forces enter Kokjeli, it will mark a milestone.", "mentioned"),
+        # ... however long its subject, up to the clause's end.
+        ("Militias will wait until the Iraqi army and police take Intisar.", "mentioned"),
+        ("Unless the army and the federal police enter Kokjeli, nothing changes.", "mentioned"),
+        ("Until Sunday, when the army and the police entered Kokjeli, it was quiet.", "advance"),
         # Cues a first reading of real reports lacked.
         ("The army wrested control of Karama on Friday.", "retaken"),
         ("ISIS still holds onto the adjacent Karama neighbourhood.", "isis_held"),
