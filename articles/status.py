@@ -77,8 +77,9 @@ _CUE_RULES = [
             # Part of a place taken is an advance into it: "seized most of Tanak", "imposed
             # their control over 40 percent of al-Zanjili". Before the retaken rules, which
             # would otherwise read the same verb at the same place.
-            r"\b(?:seized?|captured?|took|taken|retook|retaken|recaptured|liberated|cleared|"
-            r"secured|control(?:led)?|imposed|established|gained)\s+(?:[\w-]+\s+){0,4}?"
+            r"\b(?:seiz(?:e|ed|ing)|captur(?:e|ed|ing)|took|take|taken|taking|retook|retak(?:e|en|ing)|"
+            r"recaptur(?:e|ed|ing)|liberat(?:e|ed|ing)|clear(?:ed|ing)?|secur(?:e|ed|ing)|"
+            r"control(?:led)?|imposed|established|gained)\s+(?:[\w-]+\s+){0,4}?"
             r"(?:most|much|parts?|half|(?:(?:a|one|two|three)\s+)?(?:quarters?|thirds?)|"
             r"sections?|portions?|\d+\s*(?:percent|per\s+cent|%))"
             r"\s+of\b",
@@ -122,7 +123,7 @@ _CUE_RULES = [
             r"\bcontrol\s+of\b(?<=\bin control of)",
             # "took Hamam al-Alil", "took the village of Bazwaya": a place or a place word next;
             # not "took part", "took Iraqi forces months", "take aim".
-            r"\b(?:took|take|takes|taking)\s+(?:back\s+|over\s+)?(?:"
+            r"\b(?:took|take|takes|taken|taking)\s+(?:back\s+|over\s+)?(?:(?-i:the\s+)?"
             r"(?!(?:Iraqi|Kurdish|US|American|Islamic|ISIS|ISIL|IS|Daesh|Part|Place|Aim|Refuge|"
             r"Shelter|Cover|Steps?|Note|Action|Care|Time|Charge|Hold|Positions?|Over|Back)\b)"
             r"(?:(?-i:al|el)-)?(?-i:[A-Z])"
@@ -238,6 +239,7 @@ def _guarded(before: str) -> bool:
 
 
 _DENIALS = ("n't", "n’t")
+_BEGAN = re.compile(r"\b(?:began|begun|begin|begins|started|start|starts)\s+$", re.IGNORECASE)
 _CONDITION = re.compile(r"\b(?:until|unless|if|whether)\s+(?:[\w'’-]+\s+){4,7}$")
 _TIME_BEFORE = re.compile(
     r"\b(?:day|days|night|nights|week|weeks|month|months|hours|year|years)\s+before\b"
@@ -252,7 +254,10 @@ _DONE_INFINITIVE = re.compile(
 )
 # A place named only as a reference point: "villages around Hammam al-Alil", "South of Mosul".
 _REFERENCE = re.compile(
-    r"(?:\bnear(?:by)?|\baround|\boutside|\bclose\s+to|\bbeyond|\bvicinity\s+of|"
+    # "into nearby Intisar", "an attack on the nearby district of" name where it happened;
+    # "from the nearby village of Bazwaya, smoke could be seen" names where it was seen from.
+    r"(?:(?<!\binto\s)(?<!\bin\s)(?<!\bon\s)(?<!\bthe\s)\bnear(?:by)?"
+    r"|\bnearby(?<=\bfrom\sthe\snearby)|\baround|\boutside|\bclose\s+to|\bbeyond|\bvicinity\s+of|"
     r"\bconference\s+in|"
     # People on the move: "crossed from Baaj into Syria", "arrived at Khazer camp".
     r"\b(?:fled|flee|fleeing|displaced|crossed|escaped|returned|returning|arrived|arriving|"
@@ -368,8 +373,10 @@ def _cue_status(sentence: str, rule: str, start: int, end: int) -> str | None:
     if rule == ADVANCE:
         if _by_isis(sentence, max(0, start - 40), start):
             return FIGHTING
-        if told == "approach":
-            return MENTIONED  # "advanced toward Tal Afar", "reached the edges of": not there yet
+        if told == "approach" and not _BEGAN.search(before):
+            # "advanced toward Tal Afar", "reached the edges of": not there yet; but "began
+            # advancing towards the Quds neighbourhood" is the offensive begun.
+            return MENTIONED
         if told == "troops":
             return None  # "clashes between advancing Iraqi forces and ISIS": which forces
     if (

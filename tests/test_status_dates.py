@@ -98,6 +98,16 @@ def status_of(sentence: str, name: str) -> str:
         ("Militias will wait until the Iraqi army and police take Intisar.", "mentioned"),
         ("Unless the army and the federal police enter Kokjeli, nothing changes.", "mentioned"),
         ("Until Sunday, when the army and the police entered Kokjeli, it was quiet.", "advance"),
+        # "nearby" after a preposition names where it happened, not a reference point.
+        ("Troops advanced into nearby Intisar.", "advance"),
+        ("They started a new attack on the nearby district of Intisar.", "advance"),
+        ("From the nearby village of Bashiqa, smoke could be seen rising.", "mentioned"),
+        # An advance begun towards a place is the offensive begun; a bare approach is not there.
+        ("Forces began advancing towards the Karama neighbourhood.", "advance"),
+        ("Forces are advancing towards the Karama neighbourhood.", "mentioned"),
+        # Part of a place, whatever the verb's tense: an advance into it.
+        ("They were able to liberate 85 percent of the Kokjeli district.", "advance"),
+        ("His forces have taken the al-Karama Mosque compound.", "retaken"),
         # Cues a first reading of real reports lacked.
         ("The army wrested control of Karama on Friday.", "retaken"),
         ("ISIS still holds onto the adjacent Karama neighbourhood.", "isis_held"),
