@@ -443,6 +443,41 @@ def with_unresolved(
     return sorted(accepted + unresolved, key=by_start)
 
 
+def mend_misspellings(cands: list[Candidate], named: list[Candidate]) -> None:
+    """Give an unknown name one letter off a place the report names elsewhere that place:
+    "surrounded the town of Hamam al-Ali" after "the town of Hamam al-Alil" is a slip.
+
+    Only names of six letters or more, and only places named once for certain (`named`):
+    short names one letter apart are as often two places.
+    """
+    known: dict[str, tuple[str, ...]] = {}
+    for c in named:
+        if len(c.keys) == 1 and len(c.normalised) >= 6:
+            known.setdefault(c.normalised, c.keys)
+    if not known:
+        return
+    for c in cands:
+        if c.keys or len(c.normalised) < 6:
+            continue
+        for name, keys in known.items():
+            if _one_edit_apart(c.normalised, name):
+                c.keys, c.parent_key, c.confidence = keys, None, 0.6
+                break
+
+
+def _one_edit_apart(a: str, b: str) -> bool:
+    """Whether one letter added, dropped or changed turns `a` into `b` (and a != b)."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    # The rest after the first difference: the same once one letter is skipped or swapped.
+    return a[i + (len(a) == len(b)) :] == b[i + 1 :]
+
+
 def find_unresolved(
     matcher: Matcher, section: _Section, scan: Scan, report_bank: str
 ) -> list[Candidate]:

@@ -24,6 +24,7 @@ from articles.candidates import (
     accept_confirmed,
     bank_in,
     find_candidates,
+    mend_misspellings,
     with_unresolved,
 )
 from articles.names import (
@@ -650,6 +651,7 @@ def geoparse(
     for (sec, scan), cands, (_, pending) in zip(scans, per_section, found, strict=True):
         if sec.name == "body":
             cands = with_unresolved(matcher, sec, scan, bank, cands, pending)
+            mend_misspellings(cands, [c for section in per_section for c in section])
         if cands:
             _resolve(matcher, cands, sec, bank)
             mentions.extend(_mentions_in(sec, cands, published, sentences, matcher.cities))

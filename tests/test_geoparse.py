@@ -571,6 +571,21 @@ def test_a_later_paragraph_takes_the_lead_s_day_only_when_it_is_that_week_s_news
     assert days["intisar"] == FRIDAY
 
 
+def test_a_name_one_letter_off_a_place_the_report_names_is_that_place_misspelt():
+    body = (
+        "Forces encircled the town of Hammam al-Alil. Police surrounded the town of Hamam "
+        "al-Ali after assaulting it."
+    )
+    found = parse(body)
+    assert [(m.surface, m.place_key) for m in found] == [
+        ("Hammam al-Alil", "hammam-al-alil"),
+        ("Hamam al-Ali", "hammam-al-alil"),
+    ]
+    # With no such place named elsewhere in the report, it stays a name the gazetteer lacks.
+    found = parse("Police surrounded the town of Hamam al-Ali.")
+    assert [(m.surface, m.place_key) for m in found] == [("Hamam al-Ali", None)]
+
+
 def test_a_body_whose_lead_names_no_day_takes_the_headline_s():
     body = "Troops fought in Zahour.\n\nPolice cleared the Karama district."
     found = parse(body, title="Mosul campaign, day 18: Thursday")
