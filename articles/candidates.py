@@ -68,6 +68,10 @@ _UNRESOLVED = re.compile(
     # "Jad'ah camp", "the Matahen area". Their group names begin with "rural".
     rf"|(?P<rural_before>{_LIST})\s+(?:villages?|camps?|areas?)\b"
     rf"|\b(?:villages?|towns?)\s+of\s+(?P<rural_after>{_LIST})"
+    # "retook villages south of Mosul, including Athbah", "districts including Nasr and Aden".
+    rf"|\b(?:villages|towns)\b[^.;:!?]{{0,40}}?\bincluding\s+(?:the\s+)?(?P<rural_incl>{_LIST})"
+    rf"|\b(?:neighbou?rhoods|districts|quarters)\b[^.;:!?]{{0,40}}?\bincluding\s+(?:the\s+)?"
+    rf"(?P<incl>{_LIST})"
 )
 _ONE_NAME = re.compile(_NAME)
 # A capital, or "al-"/"el-" before one, that begins a word: (?<![\w’'‘-])(?:[Aa]l-|[Ee]l-)?[A-Z],

@@ -433,6 +433,17 @@ def test_an_unknown_village_or_camp_is_unresolved_in_the_province():
     assert (camp.surface, camp.parent_key, camp.status) == ("Debaga camp", "nineveh", "mentioned")
     # Peoples and forces are not places.
     assert parse("Christian villages and the Peshmerga area were quiet.") == []
+    # Named as among the villages or districts a sentence speaks of.
+    found = parse("Forces retook villages south of Hammam, including Athbah, on Sunday.")
+    assert [(m.surface, m.parent_key, m.status) for m in found if m.place_key is None] == [
+        ("Athbah", "nineveh", "retaken")
+    ]
+    found = parse("Troops retook five districts of eastern Mosul, including Nasr and Aden.")
+    assert [(m.surface, m.parent_key) for m in found if m.place_key is None] == [
+        ("Nasr", "east-mosul"),
+        ("Aden", "east-mosul"),
+    ]
+    assert parse("Forces retook villages, including some that were mined.") == []
 
 
 def test_a_towns_airport_is_a_place_of_its_own_within_the_town():
