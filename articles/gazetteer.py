@@ -59,6 +59,8 @@ class LoadResult:
     updated: int = 0
     unchanged: int = 0
     kept_editor: int = 0
+    refolded: int = 0  # aliases whose stored normal form was stale (refresh_alias_forms)
+    warnings: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
 
@@ -191,6 +193,46 @@ def add_aliases(wanted: Mapping[int, Iterable[tuple[str, str]]]) -> set[int]:
     return {alias.place_id for alias in new}
 
 
+def refresh_alias_forms() -> tuple[int, list[str]]:
+    """Re-fold aliases whose stored form is not what `normalise` gives today.
+
+    A change to the folding rules leaves old rows with old forms: the admin's search and the
+    unresolved-name review would miss them, and a reload would add each spelling again under its
+    new form. Returns how many aliases were re-folded, and a line for each one left as it was
+    because another spelling of its place already has the new form (an editor may merge them).
+    """
+    taken: dict[int, set[str]] = {}
+    stale: list[Alias] = []
+    rows = Alias.objects.order_by("id").only("id", "place_id", "text", "normalised")
+    for alias in rows.iterator(chunk_size=2000):
+        taken.setdefault(alias.place_id, set()).add(alias.normalised)
+        form = normalise(alias.text)
+        if form != alias.normalised:
+            alias.normalised = form
+            stale.append(alias)
+    refolded: list[Alias] = []
+    clashes: list[str] = []
+    for alias in stale:
+        forms = taken[alias.place_id]
+        if alias.normalised in forms or not alias.normalised:
+            clashes.append(
+                f"alias {alias.pk} ({alias.text!r}): place {alias.place_id} already has the "
+                f"spelling {alias.normalised!r}; left unchanged, merge them in the admin"
+            )
+            continue
+        forms.add(alias.normalised)
+        refolded.append(alias)
+    if refolded:
+        with transaction.atomic():
+            bulk_update_with_history(
+                refolded, Alias, ["normalised"], batch_size=500,
+                default_change_reason="normal form re-folded",
+            )
+        forget_matcher()
+        timeline.bump()
+    return len(refolded), clashes
+
+
 def _changed(place: Place, values: Mapping) -> list[str]:
     return [name for name, value in values.items() if getattr(place, name) != value]
 
@@ -223,6 +265,8 @@ def load_gazetteer(path: Path = DEFAULT_PATH) -> LoadResult:
     gn_ids = [r.fields["geonames_id"] for r in rows if r.fields["geonames_id"]]
     osm_ids = [r.fields["osm_id"] for r in rows if r.fields["osm_id"]]
     with transaction.atomic():
+        # Forms folded by older rules first: add_aliases compares spellings by their form.
+        result.refolded, result.warnings = refresh_alias_forms()
         found = list(
             Place.objects.filter(
                 Q(slug__in=slugs)

@@ -95,6 +95,40 @@ def test_a_changed_row_updates_its_place_and_adds_the_new_spelling(gazetteer_fil
     assert Alias.objects.filter(place__slug="zahour", text="Zehour Quarter").exists()
 
 
+def test_a_reload_refolds_forms_made_by_older_rules_instead_of_adding_spellings_again(
+    gazetteer_file,
+):
+    load_gazetteer(gazetteer_file)
+    count = Alias.objects.count()
+    # As an older `normalise` might have left them.
+    Alias.objects.filter(text="Mawsil").update(normalised="mawsil-old")
+    Alias.objects.filter(text="al-Zahour").update(normalised="al-zahour")
+
+    result = load_gazetteer(gazetteer_file)
+
+    assert result.refolded == 2 and result.warnings == []
+    assert Alias.objects.count() == count
+    assert Alias.objects.get(text="Mawsil").normalised == normalise("Mawsil")
+    assert Alias.objects.get(text="al-Zahour").normalised == normalise("al-Zahour")
+    # Kept in the aliases' history like any other change.
+    assert Alias.history.filter(history_change_reason="normal form re-folded").count() == 2
+
+
+def test_a_stale_form_that_would_repeat_a_spelling_is_left_for_an_editor(gazetteer_file):
+    load_gazetteer(gazetteer_file)
+    mosul = Place.objects.get(slug="mosul")
+    # A second spelling whose old form differed, but whose form today is Mosul's (written
+    # without save(), which would fold it today).
+    Alias.objects.bulk_create([Alias(place=mosul, text="MOSUL", normalised="mosul-upper")])
+
+    result = load_gazetteer(gazetteer_file)
+
+    assert result.refolded == 0
+    (warning,) = result.warnings
+    assert "'MOSUL'" in warning and "merge them in the admin" in warning
+    assert Alias.objects.get(text="MOSUL").normalised == "mosul-upper"
+
+
 def test_it_never_touches_a_place_an_editor_confirmed(gazetteer_file, tmp_path):
     load_gazetteer(gazetteer_file)
     Place.objects.filter(slug="zahour").update(

@@ -11,6 +11,7 @@ from django.core.management import CommandError, call_command
 from articles import timeline
 from articles.management.commands import reparse as reparse_command
 from articles.models import Alias, Mention, PlaceStatusPeriod, Status
+from articles.names import normalise
 from tests.factories import make_article, make_place
 
 pytestmark = pytest.mark.django_db
@@ -51,6 +52,18 @@ def test_it_finds_a_place_added_to_the_gazetteer_since_import(reports):
     assert "Reparsed 2 reports" in output
     found = Mention.objects.filter(place=kokjeli).order_by("event_date")
     assert [(m.article, m.status) for m in found] == [(old, Status.ADVANCE), (new, Status.RETAKEN)]
+
+
+def test_it_refolds_alias_forms_left_by_older_rules(reports):
+    kokjeli = make_place("Kokjeli", slug="kokjeli")
+    Alias.objects.create(place=kokjeli, text="Gogjali")
+    Alias.objects.filter(text="Gogjali").update(normalised="gogjali-old")
+
+    output = reparse()
+
+    assert "Re-folded 1 alias form(s)" in output
+    assert Alias.objects.get(text="Gogjali").normalised == normalise("Gogjali")
+    assert "Re-folded" not in reparse()
 
 
 def test_since_limits_it_to_reports_published_on_or_after_the_day(reports):

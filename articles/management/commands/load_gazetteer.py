@@ -30,7 +30,11 @@ class Command(BaseCommand):
                 f"{path.name}: {len(exc.errors)} bad row(s); nothing was loaded. "
                 "Fix them and run again."
             ) from None
+        for line in result.warnings:
+            self.stderr.write(line)
+        refolded = f", re-folded {result.refolded} alias form(s)" if result.refolded else ""
         self.stdout.write(
             f"created {result.created}, updated {result.updated}, "
             f"unchanged {result.unchanged}, kept {result.kept_editor} (edited by editors)"
+            f"{refolded}"
         )

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
+from articles.gazetteer import refresh_alias_forms
 from articles.mentions import replace_mentions
 from articles.models import Article
 
@@ -44,6 +45,12 @@ class Command(BaseCommand):
         parser.add_argument("--since", help="Only reports published on or after this day.")
 
     def handle(self, *args: object, since: str | None = None, **options: object) -> None:
+        # Spellings folded by older rules first: the admin and the review look them up so.
+        refolded, clashes = refresh_alias_forms()
+        for line in clashes:
+            self.stderr.write(line)
+        if refolded:
+            self.stdout.write(f"Re-folded {refolded} alias form(s) made by older rules.")
         reports = Article.objects.order_by("published_at", "id").prefetch_related("related_items")
         if since:
             zone = ZoneInfo(settings.NEWSMAP_SOURCE_TIMEZONE)
