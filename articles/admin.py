@@ -7,7 +7,7 @@ import hashlib
 
 from csp.decorators import csp_update
 from django.contrib import admin, messages
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.urls import path, reverse
@@ -16,7 +16,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from simple_history.admin import SimpleHistoryAdmin
 
-from articles import admin_review
+from articles import admin_review, timeline
 from articles.admin_forms import (
     MAP_CSS,
     MAP_JS,
@@ -25,6 +25,7 @@ from articles.admin_forms import (
     place_map,
     place_mentions_html,
 )
+from articles.bulk import delete_ids
 from articles.models import Alias, Article, ArticleRevision, Mention, Place, RelatedItem
 from articles.names import normalise
 
@@ -228,6 +229,26 @@ class ArticleAdmin(admin.ModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     inlines = [RelatedItemInline, ArticleRevisionInline]
     actions = ["download_geojson", "download_csv"]
+
+    def delete_model(self, request: HttpRequest, obj: Article) -> None:
+        self.delete_queryset(request, Article.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        """Delete reports; their automatic mentions go without a history row each.
+
+        The history records editors' decisions (as reparse does): a mention an editor decided
+        keeps a row saying it was deleted, the geoparser's own do not. The map is rebuilt once
+        for the places they named, not once per mention.
+        """
+        with transaction.atomic(), timeline.deferred():
+            auto = Mention.objects.filter(
+                article__in=queryset, decided_by=Mention.DecidedBy.AUTO
+            ).values_list("pk", "place_id")
+            rows = list(auto)
+            delete_ids(Mention, [pk for pk, _ in rows])
+            timeline.touch(place_id for _, place_id in rows)
+            super().delete_queryset(request, queryset)
+
     readonly_fields = [
         "identity",
         "origin",

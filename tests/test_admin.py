@@ -418,3 +418,39 @@ def test_a_reports_earlier_texts_show_on_its_admin_page(client, django_user_mode
     response = client.get(f"/admin/articles/article/{article.pk}/change/")
     assert response.status_code == 200
     assert "The earlier text of the report" in response.content.decode()
+
+
+def test_deleting_reports_keeps_history_rows_for_editors_decisions_only(client, zahour):
+    from articles import timeline
+    from articles.models import PlaceStatusPeriod
+
+    admin_user = User.objects.create_superuser("root", "root@example.org", "pw")
+    client.force_login(admin_user)
+    kokjeli = make_place("Kokjeli")
+    first, second = make_article("Forces enter Zahour"), make_article("Kokjeli cleared")
+    make_mention(first, zahour, status=Status.ADVANCE)
+    make_mention(second, kokjeli, status=Status.CLEARING)
+    confirmed = make_mention(second, zahour, status=Status.RETAKEN)
+    confirmed.decided_by = Mention.DecidedBy.EDITOR
+    confirmed.save()
+    timeline.rebuild_all()
+    assert PlaceStatusPeriod.objects.filter(place=kokjeli).exists()
+    rows = Mention.history.count()
+
+    # The single delete view, then the list's "delete selected" action.
+    response = client.post(f"/admin/articles/article/{first.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    response = client.post(
+        "/admin/articles/article/",
+        {"action": "delete_selected", "_selected_action": [second.pk], "post": "yes"},
+    )
+    assert response.status_code == 302
+
+    assert not Article.objects.exists() and not Mention.objects.exists()
+    # One row: the editor's decision, deleted; none for the geoparser's two mentions.
+    assert list(Mention.history.filter(history_type="-").values_list("id", flat=True)) == [
+        confirmed.pk
+    ]
+    assert Mention.history.count() == rows + 1
+    # The map no longer shows what only the deleted reports said.
+    assert not PlaceStatusPeriod.objects.filter(place__in=[zahour, kokjeli]).exists()
