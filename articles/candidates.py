@@ -42,18 +42,20 @@ _PERSON_BEFORE = frozenset(
 _LIST_GLUE = re.compile(r"\s*(?:,|,?\s*and|,?\s*or|&|/)\s*(?:the\s+|al[-\s]\s*)?$", re.IGNORECASE)
 _SENTENCE_BREAK = re.compile(r"[.!?;\n]")
 _EAST = re.compile(
-    r"\b(?:east(?:ern)?|left)[\s-]+(?:bank|side|coast)\b|\beast(?:ern)?\s+(?:of\s+)?Mosul\b"
+    r"\b(?:east(?:ern)?|left)[\s-]+(?:bank|side|coast)\b"
+    r"|\b(?:south|north)?-?east(?:ern)?\s+(?:of\s+)?Mosul\b"
     r"|\bMosul['’]s\s+(?:east(?:ern)?|left)\b|\bleft[\s-]bank\b",
     re.IGNORECASE,
 )
 _WEST = re.compile(
-    r"\b(?:west(?:ern)?|right)[\s-]+(?:bank|side|coast)\b|\bwest(?:ern)?\s+(?:of\s+)?Mosul\b"
+    r"\b(?:west(?:ern)?|right)[\s-]+(?:bank|side|coast)\b"
+    r"|\b(?:south|north)?-?west(?:ern)?\s+(?:of\s+)?Mosul\b"
     r"|\bMosul['’]s\s+(?:west(?:ern)?|right)\b|\bright[\s-]bank\b",
     re.IGNORECASE,
 )
 # Every alternative begins a word with one of these stems: the regex is tried only there.
-_EAST_FINDER = TriggeredPattern(_EAST, ["east", "left", "mosul"])
-_WEST_FINDER = TriggeredPattern(_WEST, ["west", "right", "mosul"])
+_EAST_FINDER = TriggeredPattern(_EAST, ["east", "left", "mosul", "southeast", "northeast"])
+_WEST_FINDER = TriggeredPattern(_WEST, ["west", "right", "mosul", "southwest", "northwest"])
 # Possessive: what may follow a capitalised word never begins with a letter or a mark, so giving
 # some back could never let a match succeed; it would only retry every shorter word first.
 _CAP = r"(?:(?:[Aa]l|[Ee]l)[-\s])?[A-Z][a-z’'‘]++"

@@ -264,6 +264,15 @@ def test_an_unknown_named_neighbourhood_is_unresolved_at_its_bank():
     ]
 
 
+def test_a_compass_point_before_a_side_of_the_city_names_that_bank():
+    from articles.candidates import bank_in
+
+    assert bank_in("a hospital complex in Wahda in southeastern Mosul") == "east"
+    assert bank_in("the south-eastern Mosul front") == "east"
+    assert bank_in("districts of northwestern Mosul") == "west"
+    assert bank_in("troops in south Mosul") == ""
+
+
 def test_an_unresolved_name_without_a_bank_goes_to_mosul():
     found = parse("Clashes broke out in the district of Wadi Hajar.")
     assert [(m.surface, m.parent_key) for m in found] == [("Wadi Hajar", "mosul")]
