@@ -8,6 +8,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from articles import export
+from articles.management import require_tables
 
 
 class Command(BaseCommand):
@@ -23,6 +24,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options) -> None:
+        require_tables()
         fmt, output = options["format"], options["output"]
         if output is None:
             # OutputWrapper ends every write() with a newline, so hand it the whole text at once.

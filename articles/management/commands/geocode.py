@@ -7,6 +7,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from articles.geocoding import resolve
+from articles.management import require_tables
 
 
 class Command(BaseCommand):
@@ -21,6 +22,7 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="print a JSON array")
 
     def handle(self, *args, names: list[str], **options) -> None:
+        require_tables()
         rows = []
         for name in names:
             result = resolve(name)

@@ -9,6 +9,7 @@ from django.utils import timezone
 from tqdm import tqdm
 
 from articles.geocoding import Resolution, geocode_unresolved, online_provider
+from articles.management import require_tables
 from articles.models import GeocodeLookup, Mention
 
 
@@ -23,6 +24,7 @@ class Command(BaseCommand):
         parser.add_argument("--limit", type=int, help="try at most this many distinct names")
 
     def handle(self, *args, limit: int | None, **options) -> None:
+        require_tables()
         if limit is not None and limit < 1:
             raise CommandError("--limit must be 1 or more")
         pending = Mention.objects.filter(

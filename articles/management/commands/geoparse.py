@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from articles.geoparse import FoundMention, geoparse
+from articles.management import require_tables
 from articles.matcher import get_matcher
 from articles.models import Place
 from articles.parsing import ReportRejected, parse_report
@@ -47,6 +48,7 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="Print a JSON array.")
 
     def handle(self, *args: object, paths: list[str], **options: object) -> None:
+        require_tables()
         matcher = get_matcher()
         zone = settings.NEWSMAP_SOURCE_TIMEZONE
         results, failures = [], 0

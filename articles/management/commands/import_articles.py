@@ -7,6 +7,7 @@ import sys
 from django.core.management.base import BaseCommand, CommandParser
 
 from articles.ingest import Outcome, Status, ingest_paths
+from articles.management import require_tables
 
 
 class Command(BaseCommand):
@@ -22,6 +23,7 @@ class Command(BaseCommand):
         parser.add_argument("paths", nargs="+", metavar="PATH", help="File, directory, glob or -")
 
     def handle(self, *args: str, **options: object) -> None:
+        require_tables()
         summary = ingest_paths(
             options["paths"],
             progress=sys.stderr.isatty(),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandParser
 
 from articles.ingest import ingest_feeds
+from articles.management import require_tables
 from articles.management.commands.import_articles import write_outcome
 
 
@@ -18,6 +19,7 @@ class Command(BaseCommand):
         parser.add_argument("locations", nargs="+", metavar="URL_OR_PATH")
 
     def handle(self, *args: str, **options: object) -> None:
+        require_tables()
         summary = ingest_feeds(
             options["locations"], on_outcome=lambda outcome: write_outcome(self, outcome)
         )

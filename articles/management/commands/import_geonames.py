@@ -19,6 +19,7 @@ from articles.geonames import (
     read_alternate_names,
     read_geonames,
 )
+from articles.management import require_tables
 
 CHUNK = 2000
 
@@ -53,6 +54,7 @@ class Command(BaseCommand):
         parser.add_argument("--bbox", help="south,west,north,east in degrees")
 
     def handle(self, *args, file: Path, alternate_names: Path | None, **options) -> None:
+        require_tables()
         file = Path(file)
         alternate_names = Path(alternate_names) if alternate_names else None
         codes = frozenset(

@@ -7,6 +7,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from articles.gazetteer import DEFAULT_PATH, GazetteerError, load_gazetteer
+from articles.management import require_tables
 
 
 class Command(BaseCommand):
@@ -19,6 +20,7 @@ class Command(BaseCommand):
         parser.add_argument("path", nargs="?", type=Path, default=DEFAULT_PATH)
 
     def handle(self, *args, path: Path, **options) -> None:
+        require_tables()
         if not path.is_file():
             raise CommandError(f"{path}: no such file")
         try:

@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from articles.gazetteer import refresh_alias_forms
+from articles.management import require_tables
 from articles.mentions import replace_mentions
 from articles.models import Article
 
@@ -45,6 +46,7 @@ class Command(BaseCommand):
         parser.add_argument("--since", help="Only reports published on or after this day.")
 
     def handle(self, *args: object, since: str | None = None, **options: object) -> None:
+        require_tables()
         # Spellings folded by older rules first: the admin and the review look them up so.
         refolded, clashes = refresh_alias_forms()
         for line in clashes:

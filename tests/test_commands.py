@@ -1,0 +1,34 @@
+"""What every management command does on a database that has not been set up."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+
+pytestmark = pytest.mark.django_db
+
+SEED = "articles/data/reports/000_e3a33125ca4d3b23.txt"
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["export", "--format", "csv"],
+        ["geocode", "Zahour"],
+        ["geocode_pending"],
+        ["geoparse", SEED, "--json"],
+        ["import_articles", SEED],
+        ["import_feed", "feed.xml"],
+        ["import_geonames", "IQ.txt"],
+        ["load_gazetteer"],
+        ["reparse"],
+    ],
+)
+def test_a_command_on_a_database_without_tables_says_to_set_it_up(argv, monkeypatch):
+    # As on a fresh checkout before `make setup`: no table exists.
+    monkeypatch.setattr(connection.introspection, "table_names", lambda *a, **k: [])
+    with pytest.raises(CommandError, match=r"no Newsmap tables yet: run `make setup`"):
+        call_command(*argv, stdout=StringIO(), stderr=StringIO())
