@@ -108,6 +108,8 @@ def status_of(sentence: str, name: str) -> str:
         # Part of a place, whatever the verb's tense: an advance into it.
         ("They were able to liberate 85 percent of the Kokjeli district.", "advance"),
         ("His forces have taken the al-Karama Mosque compound.", "retaken"),
+        ("Forces were taking 40 percent of Zahour.", "advance"),
+        ("ISIS fighters hold on to the Karama district.", "isis_held"),
         # Cues a first reading of real reports lacked.
         ("The army wrested control of Karama on Friday.", "retaken"),
         ("ISIS still holds onto the adjacent Karama neighbourhood.", "isis_held"),
