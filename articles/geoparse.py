@@ -329,7 +329,7 @@ class _Section:
 
     __slots__ = (
         "name", "text", "_sentences", "_paragraphs", "_banks", "_days", "_carry", "_lead", "infos",
-        "headline_day",
+        "headline", "_headline_day",
     )
 
     def __init__(self, name: str, text: str, infos: dict[str, tuple] | None = None) -> None:
@@ -343,9 +343,10 @@ class _Section:
         self._lead: dates.DateExpr | None | bool = False
         # The report's sentence rules by sentence (_sentence_info), shared with _mentions_in.
         self.infos: dict[str, tuple] = {} if infos is None else infos
-        # The day the headline names, for a body whose lead names none ("Mosul campaign day
-        # 59, Dec. 14"); geoparse sets it.
-        self.headline_day: dates.DateExpr | None = None
+        # The report's headline, which may date a body whose lead names no day ("Mosul campaign
+        # day 59, Dec. 14"); geoparse sets it.
+        self.headline = ""
+        self._headline_day: dates.DateExpr | None | bool = False
 
     @property
     def sentence_starts(self) -> list[int]:
@@ -393,7 +394,7 @@ class _Section:
         if depth == 0:
             return None
         if i == 0:
-            day = self.headline_day
+            day = self.headline_day(published)
             return None if day is None else dates.shifted(day, 0, pos, pos)
         carry = self._carry.get(i, False)
         if carry is False:
@@ -423,9 +424,23 @@ class _Section:
             for i in range(min(2, len(self.sentence_starts))):
                 day = self.sentence_date(i, published, 3)
                 if day is not None:
-                    self._lead = day if 0 <= (published - day.date).days < 7 else None
+                    self._lead = day if _this_week(day, published) else None
                     break
         return self._lead
+
+    def headline_day(self, published: dt.date) -> dates.DateExpr | None:
+        """The first day the headline names, when it lies in the week before publication. Its
+        dates are read as the headline's own mentions read them (_sentence_info), once."""
+        if self._headline_day is False:
+            self._headline_day = None
+            if self.headline:
+                info = self.infos.get(self.headline)
+                if info is None:
+                    info = self.infos[self.headline] = _sentence_info(self.headline, published)
+                own = info[3]
+                if own and _this_week(own[0], published):
+                    self._headline_day = own[0]
+        return self._headline_day
 
     def sentence_date(self, i: int, published: dt.date, depth: int) -> dates.DateExpr | None:
         """The day sentence i speaks of: its first date, or the one it carries."""
@@ -452,6 +467,11 @@ class _Section:
         i = bisect_right(starts, pos) - 1
         head = self.text[starts[i] : starts[i] + 3].lstrip()
         return bool(head) and head[0] in _QUOTES
+
+
+def _this_week(day: dates.DateExpr, published: dt.date) -> bool:
+    """Whether `day` lies in the week before publication: that week's news, not background."""
+    return 0 <= (published - day.date).days < 7
 
 
 def _sentence_starts(text: str) -> list[int]:
@@ -636,10 +656,7 @@ def geoparse(
     # The rules of each sentence, read once however many places and sections ask for them.
     sentences: dict[str, tuple] = {}
     title_s, body_s = _Section("title", title), _Section("body", body, sentences)
-    # A headline's day dates a body that names none, when it is that week's news.
-    headline_days = dates.find_dates(title, published) if title else []
-    if headline_days and 0 <= (published - headline_days[0].date).days < 7:
-        body_s.headline_day = headline_days[0]
+    body_s.headline = title
     scans = [(title_s, matcher.scan(title)), (body_s, matcher.scan(body))]
     # One sense per report: a common-word name confirmed by a cue in the headline or body
     # counts wherever the headline or body names it again.
