@@ -73,6 +73,10 @@ _PARTS_AFTER = re.compile(
 )
 _CONTAINER_KINDS = frozenset({"city", "town"})
 _SECTION_RANK = {"title": 1, "body": 1, "related": 0}
+# A city named around the district a sentence is about gained ground where the district fell:
+# "recaptured the Intisar neighbourhood of eastern Mosul" is an advance in Mosul, which did not
+# change hands.
+_AS_CONTAINER = {status.RETAKEN: status.ADVANCE, status.CLEARING: status.ADVANCE}
 _PRECISION_RANK = {dates.STATED: 2, dates.RELATIVE: 1, dates.PUBLICATION: 0}
 
 
@@ -605,6 +609,12 @@ def _mentions_in(
             when = dates.attribution_date(section.previous_paragraph(start), published)
         if when is None and is_body:
             when = section.carried_date(index, a, published)
+        # "Zahra and Sukkar neighbourhoods": Sukkar is one of them, not their city.
+        parts_of = (
+            bool(c.keys) and c.keys[0] in cities and _PARTS_AFTER.match(text, end) is not None
+        )
+        if parts_of:
+            claim = _AS_CONTAINER.get(claim, claim)
         found.append(
             FoundMention(
                 c.keys[0] if c.keys else None,
@@ -619,10 +629,7 @@ def _mentions_in(
                 when.date if when else published,
                 when.precision if when else dates.PUBLICATION,
                 round(c.confidence, 3),
-                # "Zahra and Sukkar neighbourhoods": Sukkar is one of them, not their city.
-                container=bool(c.keys)
-                and c.keys[0] in cities
-                and _PARTS_AFTER.match(text, end) is not None,
+                container=parts_of,
             )
         )
     return found
@@ -743,6 +750,7 @@ def _mark_containers(matcher: Matcher, mentions: list[FoundMention]) -> None:
     for m in mentions:
         if m.place_key in named and m.place_key in containers.get((m.section, m.sentence), ()):
             m.container = True
+            m.status = _AS_CONTAINER.get(m.status, m.status)
 
 
 def _chain(places: dict[str, PlaceInfo], key: str | None) -> tuple[str, ...]:

@@ -58,6 +58,13 @@ _CUE_RULES = [
             r"(?<!former\s)(?<!one-time\s)\b(?:strongholds?|bastion)\b",
             r"\b(?:ISIS|ISIL|(?-i:IS)|Daesh|Islamic\s+State)['’]?s?\s+(?:de\s+facto\s+)?capital\b",
             r"\bholed\s+up\b",
+            # "remains in the hands of Islamic State", "besieged in the northwestern corner of
+            # Mosul", "make a last stand around the Old City", "where their black flag has been
+            # flying since June 2014".
+            rf"(?<=\bin\sthe\s)hands\s+of\s+{_ISIS}",
+            r"\bbesieged\s+in\b",
+            r"\blast\s+stand\b",
+            r"\bblack\s+flags?\s+(?:\w+\s+){0,2}?(?:flying|flew|flies|fly)\b",
             # "tightening the noose around Daesh in the Old City".
             rf"\bnoose\s+(?:around|on)\s+{_ISIS}",
             # "ISIS still holds onto the adjacent Rashidiyah": a subject other than ISIS is
@@ -209,7 +216,7 @@ _TRIGGERS = (
     "resistance engaged combat gunfight mortar sniper suicide car vbied air bombard islamic "
     "control holed process mak recover restor most much part half percent per hold holds holding "
     "wrest assault raid missile drone guided rocket won wins win stronghold bastion purg "
-    "capital thirds quarters extend expand kill noose"
+    "capital thirds quarters extend expand kill noose hands besieged black"
 ).split()
 CUE_FINDER = TriggeredPattern(_CUES, _TRIGGERS, by_char=_CUES_BY_CHAR)
 # A word shortly before a cue that turns it into an intent, a future or a denial.
