@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -13,20 +14,29 @@ pytestmark = pytest.mark.django_db
 SEED = "articles/data/reports/000_e3a33125ca4d3b23.txt"
 
 
-@pytest.mark.parametrize(
-    "argv",
-    [
-        ["export", "--format", "csv"],
-        ["geocode", "Zahour"],
-        ["geocode_pending"],
-        ["geoparse", SEED, "--json"],
-        ["import_articles", SEED],
-        ["import_feed", "feed.xml"],
-        ["import_geonames", "IQ.txt"],
-        ["load_gazetteer"],
-        ["reparse"],
-    ],
-)
+EVERY_COMMAND = [
+    ["export", "--format", "csv"],
+    ["geocode", "Zahour"],
+    ["geocode_pending"],
+    ["geoparse", SEED, "--json"],
+    ["import_articles", SEED],
+    ["import_feed", "feed.xml"],
+    ["import_geonames", "IQ.txt"],
+    ["load_gazetteer"],
+    ["reparse"],
+]
+
+
+def test_the_list_below_holds_every_command_newsmap_ships():
+    shipped = {
+        path.stem
+        for path in (Path(__file__).parent.parent / "articles/management/commands").glob("*.py")
+        if path.stem != "__init__"
+    }
+    assert {argv[0] for argv in EVERY_COMMAND} == shipped
+
+
+@pytest.mark.parametrize("argv", EVERY_COMMAND)
 def test_a_command_on_a_database_without_tables_says_to_set_it_up(argv, monkeypatch):
     # As on a fresh checkout before `make setup`: no table exists.
     monkeypatch.setattr(connection.introspection, "table_names", lambda *a, **k: [])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.core.management.base import CommandError
+from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, connection
 
 
@@ -19,3 +19,12 @@ def require_tables() -> None:
             "the database has no Newsmap tables yet: run `make setup` (or `python manage.py "
             "migrate` and then `python manage.py load_gazetteer`) first"
         )
+
+
+class NewsmapCommand(BaseCommand):
+    """A command that works on Newsmap's tables: on a database without them it stops at once
+    and says what to run, before any argument is acted on."""
+
+    def execute(self, *args, **options):
+        require_tables()
+        return super().execute(*args, **options)

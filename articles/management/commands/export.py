@@ -5,13 +5,13 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
 from articles import export
-from articles.management import require_tables
+from articles.management import NewsmapCommand
 
 
-class Command(BaseCommand):
+class Command(NewsmapCommand):
     help = (
         "Export every place (provenance, precision, aliases, history) and every report "
         "(with its mentions) as GeoJSON or CSV."
@@ -24,7 +24,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options) -> None:
-        require_tables()
         fmt, output = options["format"], options["output"]
         if output is None:
             # OutputWrapper ends every write() with a newline, so hand it the whole text at once.

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from articles.geocoding import resolve
-from articles.management import require_tables
+from articles.management import NewsmapCommand
 
 
-class Command(BaseCommand):
+class Command(NewsmapCommand):
     help = (
         "Resolve each NAME through the chain (gazetteer, spelling-folded gazetteer, offline world "
         "gazetteer, online geocoder when NEWSMAP_GEOCODER is set). Exit status 0 when every name "
@@ -22,7 +22,6 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="print a JSON array")
 
     def handle(self, *args, names: list[str], **options) -> None:
-        require_tables()
         rows = []
         for name in names:
             result = resolve(name)

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import sys
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils import timezone
 from tqdm import tqdm
 
 from articles.geocoding import Resolution, geocode_unresolved, online_provider
-from articles.management import require_tables
+from articles.management import NewsmapCommand
 from articles.models import GeocodeLookup, Mention
 
 
-class Command(BaseCommand):
+class Command(NewsmapCommand):
     help = (
         "Run every unresolved automatic mention's name through the geocoder chain again, "
         "retrying online lookups that failed. Exit status 1 when an online lookup failed again "
@@ -24,7 +24,6 @@ class Command(BaseCommand):
         parser.add_argument("--limit", type=int, help="try at most this many distinct names")
 
     def handle(self, *args, limit: int | None, **options) -> None:
-        require_tables()
         if limit is not None and limit < 1:
             raise CommandError("--limit must be 1 or more")
         pending = Mention.objects.filter(

@@ -7,10 +7,10 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
 from articles.geoparse import FoundMention, geoparse
-from articles.management import require_tables
+from articles.management import NewsmapCommand
 from articles.matcher import get_matcher
 from articles.models import Place
 from articles.parsing import ReportRejected, parse_report
@@ -40,7 +40,7 @@ def _mention_json(m: FoundMention, places: dict[str, Place]) -> dict:
     }
 
 
-class Command(BaseCommand):
+class Command(NewsmapCommand):
     help = "Show the places, statuses and event dates the geoparser finds in report files."
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -48,7 +48,6 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="Print a JSON array.")
 
     def handle(self, *args: object, paths: list[str], **options: object) -> None:
-        require_tables()
         matcher = get_matcher()
         zone = settings.NEWSMAP_SOURCE_TIMEZONE
         results, failures = [], 0

@@ -7,10 +7,10 @@ import sys
 from django.core.management.base import BaseCommand, CommandParser
 
 from articles.ingest import Outcome, Status, ingest_paths
-from articles.management import require_tables
+from articles.management import NewsmapCommand
 
 
-class Command(BaseCommand):
+class Command(NewsmapCommand):
     help = (
         "Import news reports from files, directories (recursive *.txt), globs or - for standard "
         "input. Prints 'imported N, updated N, unchanged N, rejected N' last; exits 1 if any "
@@ -23,7 +23,6 @@ class Command(BaseCommand):
         parser.add_argument("paths", nargs="+", metavar="PATH", help="File, directory, glob or -")
 
     def handle(self, *args: str, **options: object) -> None:
-        require_tables()
         summary = ingest_paths(
             options["paths"],
             progress=sys.stderr.isatty(),

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 
 from articles.ingest import ingest_feeds
-from articles.management import require_tables
+from articles.management import NewsmapCommand
 from articles.management.commands.import_articles import write_outcome
 
 
-class Command(BaseCommand):
+class Command(NewsmapCommand):
     help = (
         "Import RSS/Atom feed entries (from URLs or files) as reports, one per link. Prints "
         "'imported N, updated N, unchanged N, rejected N' last; exits 1 if anything was rejected."
@@ -19,7 +19,6 @@ class Command(BaseCommand):
         parser.add_argument("locations", nargs="+", metavar="URL_OR_PATH")
 
     def handle(self, *args: str, **options: object) -> None:
-        require_tables()
         summary = ingest_feeds(
             options["locations"], on_outcome=lambda outcome: write_outcome(self, outcome)
         )

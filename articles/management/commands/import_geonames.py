@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from articles.gazetteer import LoadResult, import_geonames_places
 from articles.geonames import (
@@ -19,7 +19,7 @@ from articles.geonames import (
     read_alternate_names,
     read_geonames,
 )
-from articles.management import require_tables
+from articles.management import NewsmapCommand
 
 CHUNK = 2000
 
@@ -39,7 +39,7 @@ def _lines(path: Path) -> Iterator[Iterator[str]]:
             yield handle
 
 
-class Command(BaseCommand):
+class Command(NewsmapCommand):
     help = (
         "Create or update places from a GeoNames dump (19 tab-separated columns). Without "
         "--feature-codes, populated places (feature class P) are imported. Places editors made "
@@ -54,7 +54,6 @@ class Command(BaseCommand):
         parser.add_argument("--bbox", help="south,west,north,east in degrees")
 
     def handle(self, *args, file: Path, alternate_names: Path | None, **options) -> None:
-        require_tables()
         file = Path(file)
         alternate_names = Path(alternate_names) if alternate_names else None
         codes = frozenset(

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from articles.gazetteer import DEFAULT_PATH, GazetteerError, load_gazetteer
-from articles.management import require_tables
+from articles.management import NewsmapCommand
 
 
-class Command(BaseCommand):
+class Command(NewsmapCommand):
     help = (
         "Load a gazetteer CSV (default: the shipped one). All or nothing: a bad row loads "
         "nothing. Places editors made or confirmed are left as they are."
@@ -20,7 +20,6 @@ class Command(BaseCommand):
         parser.add_argument("path", nargs="?", type=Path, default=DEFAULT_PATH)
 
     def handle(self, *args, path: Path, **options) -> None:
-        require_tables()
         if not path.is_file():
             raise CommandError(f"{path}: no such file")
         try:

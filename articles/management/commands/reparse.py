@@ -8,11 +8,11 @@ from collections.abc import Iterable, Iterator
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from tqdm import tqdm
 
 from articles.gazetteer import refresh_alias_forms
-from articles.management import require_tables
+from articles.management import NewsmapCommand
 from articles.mentions import replace_mentions
 from articles.models import Article
 
@@ -39,14 +39,13 @@ def _batches(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
         yield batch
 
 
-class Command(BaseCommand):
+class Command(NewsmapCommand):
     help = "Re-run the geoparser on reports (all, or those published on or after --since)."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--since", help="Only reports published on or after this day.")
 
     def handle(self, *args: object, since: str | None = None, **options: object) -> None:
-        require_tables()
         # Spellings folded by older rules first: the admin and the review look them up so.
         refolded, clashes = refresh_alias_forms()
         for line in clashes:
