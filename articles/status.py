@@ -151,6 +151,10 @@ _CUE_RULES = [
             r"\bregain(?:ed)?\b",
             r"\b(?:won|wins|win|winning)\s+back\b",
             r"\bsecured\b",
+            # "controlled the old bridge", "after controlling Mosul Museum".
+            # Not "the Kurdish-controlled Khazir camp".
+            r"(?<!-)\bcontroll(?:ed|ing)\s+(?=(?:the\s+)?(?-i:[A-Z])"
+            r"|the\s+(?:\w+\s+)?(?:village|town|district|neighbou?rhood|area|bridge)s?\b)",
             r"\b(?:raised|raising|hoisted|hoisting)\s+(?:the\s+)?(?:\w+\s+)?flags?\b",
             r"\bfell\s+to\s+(?:the\s+)?(?:Iraqi|government|security|army|federal|Kurdish|Peshmerga)\b",
             r"\b(?:pushed|drove|driven|drive|driving|expelled|kicked|ousted|flushed|chased)\s+"

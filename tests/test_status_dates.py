@@ -54,6 +54,8 @@ def status_of(sentence: str, name: str) -> str:
         ("The offensive aimed at liberating the city of Mosul.", "mentioned"),
         ("Militants holed up in Zahour fired mortars.", "isis_held"),
         ("Zahour remains in the hands of Islamic State.", "isis_held"),
+        ("The police advanced after controlling the Zahour district.", "retaken"),
+        ("Families fled to the Kurdish-controlled Zahour camp.", "mentioned"),
         ("The group is now besieged in Zahour, its last corner of the city.", "isis_held"),
         ("IS is making its last stand in Zahour.", "isis_held"),
         ("Zahour, where their black flag has been flying since 2014, waits.", "isis_held"),
