@@ -63,7 +63,8 @@ _DATELINE = re.compile(
     r"\s*(?:[A-Z][A-Z'’./-]+(?: [A-Z][A-Z'’./-]+){0,2}(?:, ?[A-Z][A-Za-z]+(?: [A-Z][a-z]+)?)?"
     rf"(?:,? (?:{dates.MONTH_PATTERN})\.? \d{{1,2}})?"
     rf"|[A-Z][a-z]+(?: [A-Z][a-z]+)?,? (?:{dates.MONTH_PATTERN})\.? \d{{1,2}})"
-    r"(?:,? ?\([^()\n]{1,40}\))?(?: ?[—–:]| --?)"
+    # The agency in brackets may end it without a dash: "Mosul, Nov 22 (IANS) Iraqi forces".
+    r"(?:,? ?\([^()\n]{1,40}\)(?: ?[—–:]| --?|(?= [A-Z]))|(?: ?[—–:]| --?))"
 )
 # A city or town named before the parts of it a sentence is about: "two central Mosul
 # neighbourhoods", "Mosul's eastern districts". The claim is the parts', not the city's.
@@ -333,7 +334,7 @@ class _Section:
 
     __slots__ = (
         "name", "text", "_sentences", "_paragraphs", "_banks", "_days", "_carry", "_lead", "infos",
-        "headline", "_headline_day",
+        "headline", "_headline_day", "_dateline_end",
     )
 
     def __init__(self, name: str, text: str, infos: dict[str, tuple] | None = None) -> None:
@@ -351,12 +352,21 @@ class _Section:
         # day 59, Dec. 14"); geoparse sets it.
         self.headline = ""
         self._headline_day: dates.DateExpr | None | bool = False
+        self._dateline_end: int | None = None
 
     @property
     def sentence_starts(self) -> list[int]:
         if self._sentences is None:
             self._sentences = _sentence_starts(self.text)
         return self._sentences
+
+    @property
+    def dateline_end(self) -> int:
+        """Where the body's agency dateline ends ("MOSUL, Nov 22 (IANS)"); 0 without one."""
+        if self._dateline_end is None:
+            dateline = _DATELINE.match(self.text) if self.name == "body" else None
+            self._dateline_end = dateline.end() if dateline else 0
+        return self._dateline_end
 
     @property
     def paragraph_starts(self) -> list[int]:
@@ -453,6 +463,10 @@ class _Section:
         sentence = self.sentence(i)
         info = self.infos.get(sentence)
         own = info[3] if info is not None else dates.find_dates(sentence, published)
+        if i == 0 and own and self.dateline_end:
+            # The dateline's day is when the story was filed: "Mosul, Nov 22 (IANS) Iraqi
+            # forces on Monday recaptured six villages" tells of Monday.
+            own = _after_dateline(sentence, own, self.dateline_end)
         # A named day ("on Wednesday", "Jan 4") before a vague one ("overnight", "yesterday").
         named = [d for d in own if not sentence[d.start].islower()]
         day = (named or own)[0] if own else self.carried_date(i, 0, published, depth)
@@ -566,6 +580,17 @@ def _sentence_info(sentence: str, published: dt.date) -> tuple:
     )
 
 
+def _after_dateline(
+    sentence: str, found: list[dates.DateExpr], dateline_end: int
+) -> list[dates.DateExpr]:
+    """The dates of a body's first sentence without its dateline's, when it names a day of its
+    own ("on Monday", "Nov 21"); a vague one ("overnight") is read from the dateline's day."""
+    own = [d for d in found if d.start >= dateline_end]
+    if any(not sentence[d.start].islower() for d in own) and len(own) < len(found):
+        return own
+    return found
+
+
 def _mentions_in(
     section: _Section,
     cands: list[Candidate],
@@ -582,8 +607,7 @@ def _mentions_in(
     starts = section.sentence_starts
     count = len(starts)
     status_for = status.status_for
-    dateline = _DATELINE.match(text) if is_body else None
-    dateline_end = dateline.end() if dateline else 0
+    dateline_end = section.dateline_end
     s_start = s_end = index = 0  # the sentence of the candidate before
     for c in cands:
         start, end = c.start, c.end
@@ -603,6 +627,8 @@ def _mentions_in(
             claim = status_for(sentence, cues, breaks, a, b)
         else:
             claim = status.MENTIONED
+        if found_dates and s_start < dateline_end:
+            found_dates = _after_dateline(sentence, found_dates, dateline_end - s_start)
         when = dates.nearest_date(found_dates, a, b) if found_dates else None
         if when is None and is_body and (quoted or section.paragraph_starts_with_quote(start)):
             # A quote carries the date of its attribution in the paragraph before it.

@@ -334,12 +334,29 @@ def test_a_sentence_the_body_repeats_gets_the_same_status_and_date_each_time():
         "IRBIL, Jan 19 (KUNA) --",
         "Erbil, Nov 3 :",
         "ERBIL, Dec 2, (Agencies):",
+        "Erbil, Nov 4 (IANS)",
     ],
 )
 def test_an_agency_dateline_is_where_the_report_was_filed_not_the_event(dateline):
     found = parse(f"{dateline} Iraqi forces retook Zahour on Thursday.")
     summary = [(m.place_key, m.status) for m in found]
     assert summary == [("erbil", "mentioned"), ("zahour", "retaken")]
+
+
+def test_the_day_a_dateline_names_is_when_the_story_was_filed():
+    # FRIDAY is 4 Nov 2016: the story was filed that day, of Thursday's events; a later
+    # paragraph that names no day carries the lead's.
+    found = parse(
+        "Erbil, Nov 4 (IANS) Iraqi forces on Thursday recaptured Zahour.\n\n"
+        "The army freed the village of Kokjeli."
+    )
+    assert [(m.place_key, m.event_date) for m in found[1:]] == [
+        ("zahour", dt.date(2016, 11, 3)),
+        ("kokjeli", dt.date(2016, 11, 3)),
+    ]
+    # A vague time is read from the dateline's day.
+    found = parse("Erbil, Nov 4 (UPI) -- Iraqi forces stormed Zahour overnight.")
+    assert found[1].event_date in (dt.date(2016, 11, 3), dt.date(2016, 11, 4))
 
 
 def test_a_joint_dateline_names_both_cities_as_mentioned():
