@@ -62,7 +62,9 @@ _QUOTES = frozenset('"“”')
 _DATELINE = re.compile(
     r"\s*(?:[A-Z][A-Z'’./-]+(?: [A-Z][A-Z'’./-]+){0,2}(?:, ?[A-Z][A-Za-z]+(?: [A-Z][a-z]+)?)?"
     rf"(?:,? (?:{dates.MONTH_PATTERN})\.? \d{{1,2}})?"
-    rf"|[A-Z][a-z]+(?: [A-Z][a-z]+)?,? (?:{dates.MONTH_PATTERN})\.? \d{{1,2}})"
+    rf"|[A-Z][a-z]+(?: [A-Z][a-z]+)?,? (?:{dates.MONTH_PATTERN})\.? \d{{1,2}}"
+    # "Baghdad: The US-backed Iraqi forces launched": a city and a colon before a sentence.
+    r"|[A-Z][a-z]+(?: [A-Z][a-z]+)?(?=: [A-Z]))"
     # The agency in brackets may end it without a dash: "Mosul, Nov 22 (IANS) Iraqi forces".
     r"(?:,? ?\([^()\n]{1,40}\)(?: ?[—–:]| --?|(?= [A-Z]))|(?: ?[—–:]| --?))"
 )
@@ -661,9 +663,10 @@ def _mentions_in(
     return found
 
 
-def _mark_primary(mentions: list[FoundMention]) -> None:
+def _mark_primary(mentions: list[FoundMention], published: dt.date) -> None:
     best: dict[str | tuple, tuple] = {}
     status_rank = status.STATUS_RANK
+    week_ago = published - dt.timedelta(days=6)
     for m in mentions:
         key = m.place_key or (None, m.normalised)
         rank = (
@@ -671,6 +674,9 @@ def _mark_primary(mentions: list[FoundMention]) -> None:
             m.status != status.MENTIONED,
             # What a report says of a place itself comes before what it says of a district in it.
             not m.container,
+            # This week's news before background: "car bombs in Kokjali today" is the report's
+            # claim, not "Kokjali was retaken on November 1".
+            m.event_date >= week_ago,
             status_rank[m.status],
             _PRECISION_RANK[m.date_precision],
         )
@@ -718,7 +724,7 @@ def geoparse(
         _date_headline(mentions, body_s, published)
     if mentions:
         _mark_containers(matcher, mentions)
-        _mark_primary(mentions)
+        _mark_primary(mentions, published)
     return mentions
 
 

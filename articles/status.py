@@ -38,7 +38,12 @@ _CUE_RULES = [
             rf"vows?|vowed|wants?|bid|ready|poised|set|push|pushing|efforts?|bids?|battle|campaign|"
             rf"offensive|operations?|drive|order\w*)\s+(?:\w+\s+){{0,2}}?to\s+(?:\w+\s+)?"
             rf"{_TAKE_VERBS}\w*",
-            r"\bbefore\s+(?:\w+\s+){0,2}?(?:reach|enter|retake|liberat)\w*",
+            # "before they reach Mosul"; not "fired on militant positions before entering the
+            # city's Gogjali neighborhood", which they did.
+            r"\bbefore\s+(?!\w+ing\b)(?:\w+\s+){0,2}?(?:reach|enter|retake|liberat)\w*",
+            # "a main objective for the newest offensive is retaking Baaj".
+            r"\b(?:objective|goal|target|aim)s?\s+(?:[\w-]+\s+){0,5}?(?:is|was|are|were|"
+            r"remains?)\s+(?:to\s+)?(?:liberat|retak|recaptur|captur|clear|free|seiz|tak)\w*",
             r"\b(?:aim|aims|aimed|aiming|plans?|planned)\s+at\s+(?:\w+\s+)?"
             r"(?:liberat|retak|recaptur|captur|clear|free|seiz)\w*",
         ],
@@ -58,6 +63,9 @@ _CUE_RULES = [
             r"(?<!former\s)(?<!one-time\s)\b(?:strongholds?|bastion)\b",
             r"\b(?:ISIS|ISIL|(?-i:IS)|Daesh|Islamic\s+State)['’]?s?\s+(?:de\s+facto\s+)?capital\b",
             r"\bholed\s+up\b",
+            # "with only Rashidiyah neighborhood left to be retaken".
+            r"\b(?:left|remains?|remaining|yet|still)\s+to\s+be\s+(?:retaken|liberated|"
+            r"recaptured|cleared|freed|taken)\b",
             # "remains in the hands of Islamic State", "besieged in the northwestern corner of
             # Mosul", "make a last stand around the Old City", "where their black flag has been
             # flying since June 2014".
@@ -104,10 +112,13 @@ _CUE_RULES = [
             r"campaign|drive)\b(?:\s+(?:\w+\s+){0,3}?to\s+\w+)?",
             r"\b(?:entered|enters|entering|enter)\b",
             r"\bstorm(?:ed|ing|s)?\b",
+            r"\boverr(?:an|unning)\b",
             r"\bassaults?\s+on\b",
             r"\b(?:pushed|pushing|pushes|push|moved|moving|broke|breaking|edged|advanced|advancing)"
             r"\s+(?:\w+\s+)?(?:into|through|inside)\b",
             r"\bopened\s+(?:\w+\s+)?way\s+into\b",
+            # "progressing from the south through the Dawasa and Danadan districts".
+            r"\bprogress(?:ed|ing|es)?\s+(?:[\w-]+\s+){0,4}?(?:into|through|inside)\b",
             r"\bmade\s+(?:\w+\s+)?way\s+into\b",
             r"\bbreach\w*",
             r"\badvanc(?:e|ed|es|ing)\b",
@@ -115,7 +126,12 @@ _CUE_RULES = [
             r"\bpenetrat\w*",
             r"\bclosing\s+in\b",
             r"\bencircl\w*",
-            r"\bsurround(?:ed|ing)\b",
+            # Not "the surrounding villages", an adjective.
+            # nor "the villages surrounding Zahour", which are around it.
+            r"\bsurround(?:ed|ing)\b(?<!surrounding)|(?<!villages\s)(?<!areas\s)(?<!towns\s)"
+            r"(?<!districts\s)(?<!hills\s)\bsurrounding\b(?!\s+(?:[\w-]+\s+)?"
+            r"(?:complexes|villages|areas?|towns|neighbou?rhoods|districts|countryside|region|"
+            r"desert|hills|suburbs|farmland|territory|streets)\b)",
             r"\bapproach(?:ed|ing)\b",
         ],
     ),
@@ -153,7 +169,7 @@ _CUE_RULES = [
             r"\bsecured\b",
             # "controlled the old bridge", "after controlling Mosul Museum".
             # Not "the Kurdish-controlled Khazir camp".
-            r"(?<!-)\bcontroll(?:ed|ing)\s+(?=(?:the\s+)?(?-i:[A-Z])"
+            r"(?<!-)\b(?:controll(?:ed|ing)|controls)\s+(?=(?:the\s+)?(?-i:[A-Z])"
             r"|the\s+(?:\w+\s+)?(?:village|town|district|neighbou?rhood|area|bridge)s?\b)",
             r"\b(?:raised|raising|hoisted|hoisting)\s+(?:the\s+)?(?:\w+\s+)?flags?\b",
             r"\bfell\s+to\s+(?:the\s+)?(?:Iraqi|government|security|army|federal|Kurdish|Peshmerga)\b",
@@ -220,7 +236,8 @@ _TRIGGERS = (
     "resistance engaged combat gunfight mortar sniper suicide car vbied air bombard islamic "
     "control holed process mak recover restor most much part half percent per hold holds holding "
     "wrest assault raid missile drone guided rocket won wins win stronghold bastion purg "
-    "capital thirds quarters extend expand kill noose hands besieged black"
+    "capital thirds quarters extend expand kill noose hands besieged black objective goal target "
+    "progress overr left remain yet still"
 ).split()
 CUE_FINDER = TriggeredPattern(_CUES, _TRIGGERS, by_char=_CUES_BY_CHAR)
 # A word shortly before a cue that turns it into an intent, a future or a denial.
@@ -233,12 +250,14 @@ _GUARD_WORDS = frozenset(
 _WORD_EDGES = "\"'“”‘’,.;:()[]"
 
 
-def _guarded(before: str) -> bool:
+def _guarded(before: str, gerund: bool = False) -> bool:
     lower = before.lower()
     # rsplit: only the last words are wanted (split()[-4:] gives the same).
     words = [word.strip(_WORD_EDGES) for word in lower.rsplit(None, 4)[-4:]]
     guards = _GUARD_WORDS.intersection(words)
     if guards:
+        if guards == {"before"} and gerund and words[-1] == "before":
+            return False  # "fired on their positions before entering Zahour": they did
         # "the day before, killing dozens": a time past, not a condition.
         return guards != {"before"} or not _TIME_BEFORE.search(lower)
     # Only a text with an "n't" can have a word that ends in one.
@@ -282,8 +301,9 @@ _REFERENCE = re.compile(
     # Where people live or shelter: "Christians, who stay in Erbil".
     r"\b(?:live|lives|living|lived|stay|stays|staying|stayed|sheltering|sheltered)\s+in|"
     # What a road joins: "the road from Irbil to Q-West", "the road linking Mosul and Bashiqa".
-    r"\b(?:road|highway|route)\s+(?:\w+\s+){0,2}?(?:from|between|to|linking|connecting)"
-    r"(?:\s+(?:the\s+)?(?:city\s+of\s+)?[\w'’-]+(?:\s+[\w'’-]+)?\s+(?:and|to))?|"
+    r"\b(?:road|highway|route)\s+(?:\w+\s+){0,2}?(?:from|between|to|linking|connecting|"
+    r"out\s+of|into)"
+    r"(?:\s+(?:the\s+)?(?:city\s+of\s+)?[\w'’-]+(?:\s+[\w'’-]+){0,4}?\s+(?:and|to))?|"
     # Where a camp, hospital or screening site stands: "a new camp in Hasansham", "the field
     # hospital located in Hammam al-Alil", "displacement to the Hammam al-Alil screening site".
     r"\b(?:camps?|hospital|clinic|screening\s+site|site)\s+(?:(?:located|set\s+up|opened|"
@@ -294,7 +314,9 @@ _REFERENCE = re.compile(
     r"(?<!\bin\sthe\s)(?<!\bon\sthe\s)(?<!inside\s)\b(?:north|south|east|west)(?:-?(?:east|west))?(?:ern|wards?)?\s+of|"
     r"\b(?:km|kilometres|kilometers|miles|metres|meters)\s+(?:\w+\s+)?(?:of|from))"
     # "north of Mosul's historic Old City": a city's possessive and an adjective may come first.
-    r"\s+(?:just\s+)?(?:the\s+)?(?:(?:city|town|village|district|area)\s+of\s+)?"
+    r"\s+(?:just\s+)?(?:the\s+)?(?:capital,?\s+|(?:(?:northern|southern|eastern|western|"
+    r"central|nearby|neighbou?ring|Assyrian|Christian|Yazidi|Kurdish|Sunni|Shiite|Turkmen)\s+)?"
+    r"(?:city|town|village|district|area)\s+of\s+)?"
     r"(?:(?:central|(?:north|south|east|west)(?:ern)?)\s+)?(?:\w+['’]s\s+)?"
     r"(?:(?:historic|old|densely\s+populated)\s+)?$",
     re.IGNORECASE,
@@ -374,7 +396,7 @@ def _cue_status(sentence: str, rule: str, start: int, end: int) -> str | None:
     after = _AFTER_CUE.match(sentence, end)
     told = after.lastgroup if after else None
     if (
-        _guarded(before)
+        _guarded(before, sentence.endswith("ing", start, end))
         or (rule in _AIMABLE and _after_to(before) and not _DONE_INFINITIVE.search(before))
         or told == "denied"
     ):

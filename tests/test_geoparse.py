@@ -652,3 +652,13 @@ def test_a_headline_without_a_day_takes_the_lead_s():
     found = parse("Since October 17, troops have fought in Zahour.", title="Zahour holds out")
     title = [m for m in found if m.section == "title"]
     assert [(m.place_key, m.event_date) for m in title] == [("zahour", FRIDAY)]
+
+
+def test_this_weeks_news_of_a_place_is_its_claim_before_background():
+    found = parse(
+        "Car bombs killed 23 people today at a market in Kokjeli, the army said.\n\n"
+        "Kokjeli was retaken by government forces on November 1.",
+        day=dt.date(2016, 12, 22),
+    )
+    primary = [(m.place_key, m.status, m.event_date) for m in found if m.is_primary]
+    assert primary == [("kokjeli", "fighting", dt.date(2016, 12, 22))]
