@@ -296,6 +296,14 @@ def find_candidates(
                 if folded[i] and (head.isupper() or not head.islower()):
                     capital = True
                     break
+        if (
+            not capital
+            and name in matcher.lower_case_bridges
+            and first > 0
+            and words[first - 1].lower() == "the"
+            and "Mosul" in scan.text
+        ):
+            capital = True  # "controlled the old bridge" in a report on Mosul
         if not capital or _is_person(scan, first, last):
             continue
         start, end = offsets[2 * first], offsets[2 * last + 1]

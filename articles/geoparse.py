@@ -75,6 +75,7 @@ _PARTS_AFTER = re.compile(
     r"(?:neighbou?rhoods|districts|quarters|suburbs|villages)\b"
 )
 _CONTAINER_KINDS = frozenset({"city", "town"})
+_NUMBERED_BRIDGE = re.compile(r"(?i:old|first|second|third|fourth|fifth)\s+(?i:bridge)")
 _SECTION_RANK = {"title": 1, "body": 1, "related": 0}
 # A city named around the district a sentence is about gained ground where the district fell:
 # "recaptured the Intisar neighbourhood of eastern Mosul" is an advance in Mosul, which did not
@@ -167,6 +168,7 @@ class Matcher:
         # fold_word by word (names.fold_words): the words of names and of reports repeat.
         self.fold_cache: dict[str, str] = {}
         keys_by_name: dict[str, list[str]] = {}
+        bridges: set[str] = set()
         for e in entries:
             self.places.setdefault(
                 e.place_key,
@@ -184,6 +186,8 @@ class Matcher:
             folded = normalise(e.alias, self.fold_cache)
             if folded and e.place_key not in keys_by_name.setdefault(folded, []):
                 keys_by_name[folded].append(e.place_key)
+            if _NUMBERED_BRIDGE.fullmatch(e.alias):
+                bridges.add(folded)
         self.bank_areas = (
             bank_areas
             if bank_areas is not None
@@ -196,6 +200,9 @@ class Matcher:
         # Where an unresolved village or camp is drawn: the province, for want of better.
         self.rural_parent = rural_parent if rural_parent in self.places else default_parent
         self.names = frozenset(keys_by_name)
+        # Bridges named by their age or order: reports write "the old bridge" and "the fourth
+        # bridge" in lower case too (candidates.find_candidates).
+        self.lower_case_bridges = frozenset(b for b in bridges if len(keys_by_name[b]) == 1)
         # Spellings that name the parent too ("Mosul's old city", "old city of Mosul"): no
         # everyday phrase, even where the place's own name is one.
         parents = {

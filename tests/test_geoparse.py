@@ -68,6 +68,7 @@ PLACES = [
     ("siha", "al-Siha", "district", "mosul", "east", False, 36.33, 43.21, "Siha|Saha|Sihha"),
     ("yarmouk", "al-Yarmouk", "district", "mosul", "west", True, 36.33, 43.1, "Yarmouk"),
     ("baghdad", "Baghdad", "city", "iraq", "", False, 33.3, 44.4, "Baghdad"),
+    ("old-bridge", "Old Bridge", "landmark", "mosul", "", False, 36.34, 43.13, "first bridge"),
     (
         "yarmouk-baghdad",
         "Yarmouk (Baghdad)",
@@ -662,3 +663,14 @@ def test_this_weeks_news_of_a_place_is_its_claim_before_background():
     )
     primary = [(m.place_key, m.status, m.event_date) for m in found if m.is_primary]
     assert primary == [("kokjeli", "fighting", dt.date(2016, 12, 22))]
+
+
+def test_a_bridge_named_by_its_age_or_order_may_be_written_in_lower_case():
+    found = parse("Federal Police controlled the old bridge in Mosul on Wednesday.")
+    assert [(m.place_key, m.surface, m.status) for m in found][:1] == [
+        ("old-bridge", "old bridge", "retaken")
+    ]
+    assert "old-bridge" in places(parse("Troops reached the first bridge of Mosul."))
+    # Only as "the" bridge, and in a report on the city.
+    assert places(parse("Troops crossed an old bridge in Mosul.")) == ["mosul"]
+    assert places(parse("Troops crossed the old bridge near the village.")) == []
