@@ -9,6 +9,8 @@ from itertools import accumulate
 from operator import attrgetter, itemgetter
 from typing import TYPE_CHECKING
 
+from rapidfuzz.distance import Levenshtein
+
 from articles.dates import MONTHS
 from articles.names import TriggeredPattern, fold_word, normalise
 
@@ -474,22 +476,10 @@ def mend_misspellings(cands: list[Candidate], named: list[Candidate]) -> None:
         if c.keys or len(c.normalised) < 6:
             continue
         for name, keys in known.items():
-            if _one_edit_apart(c.normalised, name):
+            # One letter added, dropped or changed.
+            if Levenshtein.distance(c.normalised, name, score_cutoff=1) == 1:
                 c.keys, c.parent_key, c.confidence = keys, None, 0.6
                 break
-
-
-def _one_edit_apart(a: str, b: str) -> bool:
-    """Whether one letter added, dropped or changed turns `a` into `b` (and a != b)."""
-    if a == b or abs(len(a) - len(b)) > 1:
-        return False
-    if len(a) > len(b):
-        a, b = b, a
-    i = 0
-    while i < len(a) and a[i] == b[i]:
-        i += 1
-    # The rest after the first difference: the same once one letter is skipped or swapped.
-    return a[i + (len(a) == len(b)) :] == b[i + 1 :]
 
 
 def find_unresolved(
