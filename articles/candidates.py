@@ -303,9 +303,9 @@ def find_candidates(
             and name in matcher.lower_case_bridges
             and first > 0
             and words[first - 1].lower() == "the"
-            and "Mosul" in scan.text
+            and matcher.lower_case_bridges[name] in scan.text
         ):
-            capital = True  # "controlled the old bridge" in a report on Mosul
+            capital = True  # "controlled the old bridge" where Mosul is named
         if not capital or _is_person(scan, first, last):
             continue
         start, end = offsets[2 * first], offsets[2 * last + 1]

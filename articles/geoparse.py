@@ -75,7 +75,7 @@ _PARTS_AFTER = re.compile(
     r"(?:neighbou?rhoods|districts|quarters|suburbs|villages)\b"
 )
 _CONTAINER_KINDS = frozenset({"city", "town"})
-_NUMBERED_BRIDGE = re.compile(r"(?i:old|first|second|third|fourth|fifth)\s+(?i:bridge)")
+_NUMBERED_BRIDGE = re.compile(r"(?:old|first|second|third|fourth|fifth)\s+bridge", re.IGNORECASE)
 _SECTION_RANK = {"title": 1, "body": 1, "related": 0}
 # A city named around the district a sentence is about gained ground where the district fell:
 # "recaptured the Intisar neighbourhood of eastern Mosul" is an advance in Mosul, which did not
@@ -200,9 +200,15 @@ class Matcher:
         # Where an unresolved village or camp is drawn: the province, for want of better.
         self.rural_parent = rural_parent if rural_parent in self.places else default_parent
         self.names = frozenset(keys_by_name)
-        # Bridges named by their age or order: reports write "the old bridge" and "the fourth
-        # bridge" in lower case too (candidates.find_candidates).
-        self.lower_case_bridges = frozenset(b for b in bridges if len(keys_by_name[b]) == 1)
+        # Bridges named by their age or order, with the name of the city they are in: reports
+        # write "the old bridge" and "the fourth bridge" in lower case too, which counts where
+        # the city is named (candidates.find_candidates).
+        self.lower_case_bridges = {
+            b: self.places[parent].name
+            for b in bridges
+            if len(keys_by_name[b]) == 1
+            and (parent := self.places[keys_by_name[b][0]].parent_key) in self.places
+        }
         # Spellings that name the parent too ("Mosul's old city", "old city of Mosul"): no
         # everyday phrase, even where the place's own name is one.
         parents = {
@@ -377,6 +383,21 @@ class _Section:
             self._dateline_end = dateline.end() if dateline else 0
         return self._dateline_end
 
+    def beyond_dateline(
+        self, start: int, sentence: str, found: list[dates.DateExpr]
+    ) -> list[dates.DateExpr]:
+        """The dates `found` in the sentence at `start`, less the dateline's when the sentence
+        names a day of its own: the dateline's day is when the story was filed, and "Mosul,
+        Nov 22 (IANS) Iraqi forces on Monday recaptured six villages" tells of Monday. A vague
+        day ("overnight") is still read from the dateline's."""
+        end = self.dateline_end - start
+        if not found or end <= 0:
+            return found
+        own = [d for d in found if d.start >= end]
+        if len(own) < len(found) and any(not sentence[d.start].islower() for d in own):
+            return own
+        return found
+
     @property
     def paragraph_starts(self) -> list[int]:
         if self._paragraphs is None:
@@ -447,7 +468,7 @@ class _Section:
             for i in range(min(2, len(self.sentence_starts))):
                 day = self.sentence_date(i, published, 3)
                 if day is not None:
-                    self._lead = day if _this_week(day, published) else None
+                    self._lead = day if _this_week(day.date, published) else None
                     break
         return self._lead
 
@@ -461,7 +482,7 @@ class _Section:
                 if info is None:
                     info = self.infos[self.headline] = _sentence_info(self.headline, published)
                 own = info[3]
-                if own and _this_week(own[0], published):
+                if own and _this_week(own[0].date, published):
                     self._headline_day = own[0]
         return self._headline_day
 
@@ -472,10 +493,7 @@ class _Section:
         sentence = self.sentence(i)
         info = self.infos.get(sentence)
         own = info[3] if info is not None else dates.find_dates(sentence, published)
-        if i == 0 and own and self.dateline_end:
-            # The dateline's day is when the story was filed: "Mosul, Nov 22 (IANS) Iraqi
-            # forces on Monday recaptured six villages" tells of Monday.
-            own = _after_dateline(sentence, own, self.dateline_end)
+        own = self.beyond_dateline(self.sentence_starts[i], sentence, own)
         # A named day ("on Wednesday", "Jan 4") before a vague one ("overnight", "yesterday").
         named = [d for d in own if not sentence[d.start].islower()]
         day = (named or own)[0] if own else self.carried_date(i, 0, published, depth)
@@ -496,9 +514,9 @@ class _Section:
         return bool(head) and head[0] in _QUOTES
 
 
-def _this_week(day: dates.DateExpr, published: dt.date) -> bool:
+def _this_week(day: dt.date, published: dt.date) -> bool:
     """Whether `day` lies in the week before publication: that week's news, not background."""
-    return 0 <= (published - day.date).days < 7
+    return 0 <= (published - day).days < 7
 
 
 def _sentence_starts(text: str) -> list[int]:
@@ -589,17 +607,6 @@ def _sentence_info(sentence: str, published: dt.date) -> tuple:
     )
 
 
-def _after_dateline(
-    sentence: str, found: list[dates.DateExpr], dateline_end: int
-) -> list[dates.DateExpr]:
-    """The dates of a body's first sentence without its dateline's, when it names a day of its
-    own ("on Monday", "Nov 21"); a vague one ("overnight") is read from the dateline's day."""
-    own = [d for d in found if d.start >= dateline_end]
-    if any(not sentence[d.start].islower() for d in own) and len(own) < len(found):
-        return own
-    return found
-
-
 def _mentions_in(
     section: _Section,
     cands: list[Candidate],
@@ -636,20 +643,13 @@ def _mentions_in(
             claim = status_for(sentence, cues, breaks, a, b)
         else:
             claim = status.MENTIONED
-        if found_dates and s_start < dateline_end:
-            found_dates = _after_dateline(sentence, found_dates, dateline_end - s_start)
+        found_dates = section.beyond_dateline(s_start, sentence, found_dates)
         when = dates.nearest_date(found_dates, a, b) if found_dates else None
         if when is None and is_body and (quoted or section.paragraph_starts_with_quote(start)):
             # A quote carries the date of its attribution in the paragraph before it.
             when = dates.attribution_date(section.previous_paragraph(start), published)
         if when is None and is_body:
             when = section.carried_date(index, a, published)
-        # "Zahra and Sukkar neighbourhoods": Sukkar is one of them, not their city.
-        parts_of = (
-            bool(c.keys) and c.keys[0] in cities and _PARTS_AFTER.match(text, end) is not None
-        )
-        if parts_of:
-            claim = _AS_CONTAINER.get(claim, claim)
         found.append(
             FoundMention(
                 c.keys[0] if c.keys else None,
@@ -664,7 +664,11 @@ def _mentions_in(
                 when.date if when else published,
                 when.precision if when else dates.PUBLICATION,
                 round(c.confidence, 3),
-                container=parts_of,
+                # "Zahra and Sukkar neighbourhoods": Sukkar is one of them, not their city.
+                # The sentence's claim is the parts' (_mark_containers).
+                container=bool(c.keys)
+                and c.keys[0] in cities
+                and _PARTS_AFTER.match(text, end) is not None,
             )
         )
     return found
@@ -673,7 +677,6 @@ def _mentions_in(
 def _mark_primary(mentions: list[FoundMention], published: dt.date) -> None:
     best: dict[str | tuple, tuple] = {}
     status_rank = status.STATUS_RANK
-    week_ago = published - dt.timedelta(days=6)
     for m in mentions:
         key = m.place_key or (None, m.normalised)
         rank = (
@@ -683,7 +686,7 @@ def _mark_primary(mentions: list[FoundMention], published: dt.date) -> None:
             not m.container,
             # This week's news before background: "car bombs in Kokjali today" is the report's
             # claim, not "Kokjali was retaken on November 1".
-            m.event_date >= week_ago,
+            _this_week(m.event_date, published),
             status_rank[m.status],
             _PRECISION_RANK[m.date_precision],
         )
@@ -765,10 +768,13 @@ def _related_mentions(
 
 
 def _mark_containers(matcher: Matcher, mentions: list[FoundMention]) -> None:
-    """Mark a city named as the container of a district ("Intisar, eastern Mosul").
+    """Mark a city named as the container of a district ("Intisar, eastern Mosul"), and give
+    every container (these, and those _mentions_in marked: "Mosul's eastern districts") its
+    status as a container.
 
     The sentence's claim is about the district; the city as a whole did not change hands, so
-    the map leaves the claim out of the city's status.
+    where the district was retaken or cleared the city saw an advance, and the map leaves the
+    claim out of the city's status.
     """
     containers: dict[tuple[str, str], set[str]] = {}
     places = matcher.places
@@ -782,12 +788,12 @@ def _mark_containers(matcher: Matcher, mentions: list[FoundMention]) -> None:
             chain = chains[key] = _chain(places, key)
         if chain:
             containers.setdefault((m.section, m.sentence), set()).update(chain)
-    if not containers:
-        return
     # Most mentions name no container anywhere: spare them the look-up of their sentence.
     named = set().union(*containers.values())
     for m in mentions:
-        if m.place_key in named and m.place_key in containers.get((m.section, m.sentence), ()):
+        if m.container or (
+            m.place_key in named and m.place_key in containers.get((m.section, m.sentence), ())
+        ):
             m.container = True
             m.status = _AS_CONTAINER.get(m.status, m.status)
 
