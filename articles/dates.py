@@ -11,6 +11,9 @@ from articles.names import TriggeredPattern
 STATED = "stated"
 RELATIVE = "relative"
 PUBLICATION = "publication"
+# Not a day: a time before the week of publication ("last month", "in January", "weeks ago").
+# What a sentence tells of then is background, not the report's news (see find_dates).
+BACKGROUND = "background"
 
 _MONTHS = {
     name: n
@@ -52,7 +55,10 @@ _DATE_RE = re.compile(
     r"|\b(?P<rel>day\s+before\s+yesterday|yesterday|today|tonight|this\s+morning"
     r"|this\s+evening|last\s+night|overnight)\b"
     r"|\b(?P<ago>a|one|two|three|four|five|[1-5])\s+days?\s+ago\b"
-    r"|\b(?P<after>a|one|two|three|[1-3])\s+days?\s+(?:after|later\s+than)\b",
+    r"|\b(?P<after>a|one|two|three|[1-3])\s+days?\s+(?:after|later\s+than)\b"
+    # A month with no day ("in January", "in late October 2016"), and other times long past.
+    rf"|\b(?P<month>{_MONTH})\b(?:,?\s+(?:of\s+)?(?P<year>\d{{4}})\b)?"
+    r"|\b(?P<past>last\s+(?:month|year)|(?:weeks|months|years)\s+ago)\b",
     re.IGNORECASE,
 )
 DATE_FINDER = TriggeredPattern(
@@ -70,6 +76,11 @@ DATE_FINDER = TriggeredPattern(
         "last night",
         "overnight",
         *(f"{n} day" for n in _NUMBERS),
+        "last month",
+        "last year",
+        "weeks ago",
+        "months ago",
+        "years ago",
     ],
 )
 # A day that names a district: "the July 17 neighbourhood", "The July 17, Iqtisadin, and Rifai
@@ -119,11 +130,16 @@ def _explicit(month: int, day: int, year: str | None, published: dt.date) -> dt.
 
 
 def find_dates(
-    sentence: str, published: dt.date, matches: list[re.Match[str]] | None = None
+    sentence: str,
+    published: dt.date,
+    matches: list[re.Match[str]] | None = None,
+    background: bool = False,
 ) -> list[DateExpr]:
     """Every date expression in `sentence`, resolved against the publication date.
 
     `matches` are those of DATE_FINDER in `sentence`, for a caller that found them already.
+    With `background`, times long past ("last month", "in January" in a March report) are
+    among them too, with precision BACKGROUND and the publication date: they name no day.
     """
     found: list[DateExpr] = []
     shift_days = 0
@@ -153,8 +169,12 @@ def find_dates(
             day = published + dt.timedelta(days=_RELATIVE_DAYS[" ".join(m["rel"].lower().split())])
         elif m["ago"]:
             day = published - dt.timedelta(days=_NUMBERS[m["ago"].lower()])
-        else:
+        elif m["after"]:
             shift_days, shift_start = _NUMBERS[m["after"].lower()], start
+            continue
+        else:
+            if background and _long_past(m, sentence, published):
+                found.append(DateExpr(start, end, published, BACKGROUND))
             continue
         if day is None:
             continue
@@ -172,6 +192,28 @@ def find_dates(
         day = base.date - dt.timedelta(days=shift_days)
         found.append(DateExpr(shift_start, len(sentence), day, base.precision))
     return found
+
+
+# A month with no day is a time only after these ("in January", "since late October").
+_MONTH_CONTEXT = re.compile(r"(?:\b(?:in|of)|\b(?:early|late|mid))[\s-]+$", re.I)
+
+
+def _long_past(m: re.Match[str], sentence: str, published: dt.date) -> bool:
+    """Whether a "month" or "past" match of _DATE_RE names a time before the week of
+    publication: a month other than the publication's ("in January" in a March report, "in
+    July 2014"), "last month", "last year", "weeks ago"."""
+    if m["past"]:
+        return True
+    month = m["month"]
+    if not month[0].isupper() or len(month) < 4 and month != "May":
+        return False  # "Mar Mikhail", "may": not a month here
+    if not m["year"] and not _MONTH_CONTEXT.search(sentence, max(0, m.start() - 12), m.start()):
+        return False
+    number = _MONTHS[month.title()]
+    if not m["year"]:
+        # A month with no year is this year's, or last year's when it is later than this one.
+        return number != published.month
+    return (int(m["year"]), number) < (published.year, published.month)
 
 
 # A day named by its distance from the day the sentence before speaks of: "The following day,

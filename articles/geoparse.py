@@ -133,6 +133,8 @@ class FoundMention:
     # Named as the container of a place the sentence is about ("Intisar, eastern Mosul"): the
     # status is the sentence's, but the claim is the district's, and the map does not count it.
     container: bool = False
+    # Told as a time long past ("retaken last month"): the report's news of the place comes first.
+    background: bool = False
 
     def __reduce__(self) -> tuple:
         # Import workers send mentions back pickled: as the class and its fields in order, a
@@ -596,14 +598,17 @@ def _sentence_info(sentence: str, published: dt.date) -> tuple:
     else:  # each rule searches the sentence on its own
         cue_matches = date_matches = None
     cues = status.find_cues(sentence, cue_matches)
+    # No date stem, no date.
+    found = [] if date_matches == [] else dates.find_dates(sentence, published, date_matches, True)
+    past = [d for d in found if d.precision == dates.BACKGROUND]
     return (
         sentence.strip(),
         cues,
         # With one cue or none the clause does not matter: skip the scan for breaks.
         status.clause_breaks(sentence) if len(cues) > 1 else [],
-        # No date stem, no date.
-        [] if date_matches == [] else dates.find_dates(sentence, published, date_matches),
+        [d for d in found if d.precision != dates.BACKGROUND] if past else found,
         '"' in sentence or "“" in sentence or "”" in sentence,  # one of _QUOTES
+        past,
     )
 
 
@@ -637,7 +642,7 @@ def _mentions_in(
             info = sentences.get(sentence)
             if info is None:
                 info = sentences[sentence] = _sentence_info(sentence, published)
-            stripped, cues, breaks, found_dates, quoted = info
+            stripped, cues, breaks, found_dates, quoted, past = info
         a, b = start - s_start, end - s_start
         if cues and end > dateline_end:
             claim = status_for(sentence, cues, breaks, a, b)
@@ -645,10 +650,16 @@ def _mentions_in(
             claim = status.MENTIONED
         found_dates = section.beyond_dateline(s_start, sentence, found_dates)
         when = dates.nearest_date(found_dates, a, b) if found_dates else None
-        if when is None and is_body and (quoted or section.paragraph_starts_with_quote(start)):
+        # "Eastern Mosul was retaken last month": background, which names no day.
+        background = bool(past) and (
+            dates.nearest_date([*found_dates, *past], a, b).precision == dates.BACKGROUND
+        )
+        if background:
+            when = None
+        elif when is None and is_body and (quoted or section.paragraph_starts_with_quote(start)):
             # A quote carries the date of its attribution in the paragraph before it.
             when = dates.attribution_date(section.previous_paragraph(start), published)
-        if when is None and is_body:
+        if when is None and is_body and not background:
             when = section.carried_date(index, a, published)
         found.append(
             FoundMention(
@@ -669,6 +680,7 @@ def _mentions_in(
                 container=bool(c.keys)
                 and c.keys[0] in cities
                 and _PARTS_AFTER.match(text, end) is not None,
+                background=background,
             )
         )
     return found
@@ -682,6 +694,9 @@ def _mark_primary(mentions: list[FoundMention], published: dt.date) -> None:
         rank = (
             _SECTION_RANK[m.section],
             m.status != status.MENTIONED,
+            # What a report tells as news of a place comes before what it tells as background
+            # ("retaken last month").
+            not m.background,
             # What a report says of a place itself comes before what it says of a district in it.
             not m.container,
             # This week's news before background: "car bombs in Kokjali today" is the report's

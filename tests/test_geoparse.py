@@ -665,6 +665,28 @@ def test_this_weeks_news_of_a_place_is_its_claim_before_background():
     assert primary == [("kokjeli", "fighting", dt.date(2016, 12, 22))]
 
 
+def test_a_claim_told_as_long_past_is_background():
+    found = parse(
+        "Iraqi forces clashed on Thursday with militants in western Mosul.\n\n"
+        "Eastern Mosul was retaken last month.",
+        day=dt.date(2017, 2, 24),
+    )
+    ((key, status, day, precision),) = [
+        (m.place_key, m.status, m.event_date, m.date_precision) for m in found if m.is_primary
+    ]
+    assert (key, status, day, precision) == ("mosul", "fighting", dt.date(2017, 2, 23), "relative")
+    # Told on its own, the background claim is the report's, with no day of its own: not even
+    # the one a paragraph would carry.
+    found = parse("Forces pushed on Monday. Eastern Mosul was retaken in January.",
+                  day=dt.date(2017, 2, 24))
+    ((status, day, precision, background),) = [
+        (m.status, m.event_date, m.date_precision, m.background) for m in found
+    ]
+    assert (status, day, precision, background) == (
+        "retaken", dt.date(2017, 2, 24), "publication", True
+    )
+
+
 def test_a_bridge_named_by_its_age_or_order_may_be_written_in_lower_case():
     found = parse("Federal Police controlled the old bridge in Mosul on Wednesday.")
     assert [(m.place_key, m.surface, m.status) for m in found][:1] == [

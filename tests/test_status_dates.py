@@ -263,6 +263,37 @@ def test_a_day_that_names_a_district_is_no_date():
     assert dates_in("The July 17 attack killed four.") == [(dt.date(2016, 7, 17), "stated")]
 
 
+@pytest.mark.parametrize(
+    ("phrase", "matched"),
+    [
+        ("last month", "last month"),
+        ("in October", "October"),
+        ("in late October", "October"),
+        ("in mid-September", "September"),
+        ("in July 2014", "July 2014"),
+        ("several weeks ago", "weeks ago"),
+        ("months ago", "months ago"),
+        ("last year", "last year"),
+    ],
+)
+def test_a_time_long_past_is_background_not_a_day(phrase, matched):
+    sentence = f"Kokjeli was retaken {phrase}."
+    assert dates_in(sentence) == []  # no day to date an event by
+    found = find_dates(sentence, FRIDAY, background=True)
+    assert [(d.date, d.precision, sentence[d.start : d.end]) for d in found] == [
+        (FRIDAY, "background", matched)
+    ]
+
+
+def test_a_month_is_background_only_before_the_month_of_publication():
+    for sentence in ("It fell in November.", "It fell in November 2016.", "since October",
+                     "Troops may march.", "Mar Mikhail monastery in Mosul"):
+        assert find_dates(sentence, FRIDAY, background=True) == [], sentence
+    # With no year, a month later than publication's is last year's.
+    (december,) = find_dates("It fell in December.", FRIDAY, background=True)
+    assert december.precision == "background"
+
+
 def test_lowercase_months_and_weekdays_are_words_not_dates():
     assert dates_in("Troops may 5 times march on.") == []
 
