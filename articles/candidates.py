@@ -269,6 +269,25 @@ def _hit_places(matcher: Matcher, keys: tuple[str, ...]) -> tuple | None:
     return info
 
 
+def _named_lower_case(words: list[str], first: int, city: str, text: str) -> bool:
+    """Whether a name written in lower case at words[first] ("old city") is the place: after
+    "the" and at most two lower-case words ("the densely populated old city"), or after its
+    city's possessive ("Mosul's old town"), in a text that names the city."""
+    if city not in text:
+        return False
+    for k in range(1, 4):
+        if first < k:
+            return False
+        word = words[first - k]
+        if word.lower() == "the":
+            return True
+        if k == 1 and word[:-2] == city and word[-2] in "'’" and word[-1] == "s":
+            return True
+        if not word.islower():
+            return False
+    return False
+
+
 def find_candidates(
     matcher: Matcher, section: _Section, scan: Scan, confirmed: set[str]
 ) -> tuple[list[Candidate], list[Candidate]]:
@@ -298,14 +317,9 @@ def find_candidates(
                 if folded[i] and (head.isupper() or not head.islower()):
                     capital = True
                     break
-        if (
-            not capital
-            and name in matcher.lower_case_bridges
-            and first > 0
-            and words[first - 1].lower() == "the"
-            and matcher.lower_case_bridges[name] in scan.text
-        ):
-            capital = True  # "controlled the old bridge" where Mosul is named
+        if not capital and name in matcher.lower_case_names:
+            # "controlled the old bridge", "Mosul's old town", where Mosul is named
+            capital = _named_lower_case(words, first, matcher.lower_case_names[name], scan.text)
         if not capital or _is_person(scan, first, last):
             continue
         start, end = offsets[2 * first], offsets[2 * last + 1]

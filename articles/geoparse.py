@@ -75,7 +75,11 @@ _PARTS_AFTER = re.compile(
     r"(?:neighbou?rhoods|districts|quarters|suburbs|villages)\b"
 )
 _CONTAINER_KINDS = frozenset({"city", "town"})
-_NUMBERED_BRIDGE = re.compile(r"(?:old|first|second|third|fourth|fifth)\s+bridge", re.IGNORECASE)
+# Names that reports write in lower case too: "the old bridge", "the fourth bridge", "the
+# densely populated old city", "Mosul's old town" (see Matcher.lower_case_names).
+_LOWER_CASE_NAME = re.compile(
+    r"(?:old|first|second|third|fourth|fifth)\s+bridge|old\s+(?:city|town)", re.IGNORECASE
+)
 _SECTION_RANK = {"title": 1, "body": 1, "related": 0}
 # A city named around the district a sentence is about gained ground where the district fell:
 # "recaptured the Intisar neighbourhood of eastern Mosul" is an advance in Mosul, which did not
@@ -170,7 +174,7 @@ class Matcher:
         # fold_word by word (names.fold_words): the words of names and of reports repeat.
         self.fold_cache: dict[str, str] = {}
         keys_by_name: dict[str, list[str]] = {}
-        bridges: set[str] = set()
+        lower_case: set[str] = set()
         for e in entries:
             self.places.setdefault(
                 e.place_key,
@@ -188,8 +192,8 @@ class Matcher:
             folded = normalise(e.alias, self.fold_cache)
             if folded and e.place_key not in keys_by_name.setdefault(folded, []):
                 keys_by_name[folded].append(e.place_key)
-            if _NUMBERED_BRIDGE.fullmatch(e.alias):
-                bridges.add(folded)
+            if _LOWER_CASE_NAME.fullmatch(e.alias):
+                lower_case.add(folded)
         self.bank_areas = (
             bank_areas
             if bank_areas is not None
@@ -202,14 +206,14 @@ class Matcher:
         # Where an unresolved village or camp is drawn: the province, for want of better.
         self.rural_parent = rural_parent if rural_parent in self.places else default_parent
         self.names = frozenset(keys_by_name)
-        # Bridges named by their age or order, with the name of the city they are in: reports
-        # write "the old bridge" and "the fourth bridge" in lower case too, which counts where
-        # the city is named (candidates.find_candidates).
-        self.lower_case_bridges = {
-            b: self.places[parent].name
-            for b in bridges
-            if len(keys_by_name[b]) == 1
-            and (parent := self.places[keys_by_name[b][0]].parent_key) in self.places
+        # Bridges named by their age or order, and the old city, with the name of the city
+        # they are in: reports write "the old bridge" and "Mosul's old town" in lower case
+        # too, which counts where the city is named (candidates.find_candidates).
+        self.lower_case_names = {
+            n: self.places[parent].name
+            for n in lower_case
+            if len(keys_by_name[n]) == 1
+            and (parent := self.places[keys_by_name[n][0]].parent_key) in self.places
         }
         # Spellings that name the parent too ("Mosul's old city", "old city of Mosul"): no
         # everyday phrase, even where the place's own name is one.

@@ -26,6 +26,12 @@ _TAKE_VERBS = (
     r"(?:liberate|retake|recapture|capture|free|seize|take|regain|clear|storm|enter|reach)"
 )
 
+# What a force prepares: "in preparation for the entry and liberation of the old city".
+_PLANNED = (
+    r"(?:liberation|entry|storming|assault|attack|recapture|capture|offensive|push|battle|"
+    r"operation)"
+)
+
 # One alternation, tried left to right at each position: intent phrases come first so that they
 # swallow the verb they govern ("aims to liberate" never reaches the retaken rule), compound
 # advances come before their parts ("began the offensive to liberate" is an advance).
@@ -46,6 +52,14 @@ _CUE_RULES = [
             r"remains?)\s+(?:to\s+)?(?:liberat|retak|recaptur|captur|clear|free|seiz|tak)\w*",
             r"\b(?:aim|aims|aimed|aiming|plans?|planned)\s+at\s+(?:\w+\s+)?"
             r"(?:liberat|retak|recaptur|captur|clear|free|seiz)\w*",
+            # "the new push for the liberation of Mosul": the campaign, not an event.
+            r"\b(?:push|battle|campaign|offensive|operations?|fight|war|drive|efforts?|bids?|"
+            r"plans?)\s+(?:for|towards?)\s+(?:the\s+)?(?:liberation|recapture|capture|"
+            r"retaking)\b",
+            # "in preparation for the entry and liberation of the old city", "ahead of an
+            # assault on the Old City": what is to come.
+            rf"(?:(?<=\bin\s)preparation\s+for|\bahead\s+of)\s+(?:[\w-]+\s+){{0,4}}?"
+            rf"{_PLANNED}(?:\s+and\s+{_PLANNED})?\b",
         ],
     ),
     (
@@ -237,7 +251,7 @@ _TRIGGERS = (
     "control holed process mak recover restor most much part half percent per hold holds holding "
     "wrest assault raid missile drone guided rocket won wins win stronghold bastion purg "
     "capital thirds quarters extend expand kill noose hands besieged black objective goal target "
-    "progress overr left remain yet still"
+    "progress overr left remain yet still ahead"
 ).split()
 CUE_FINDER = TriggeredPattern(_CUES, _TRIGGERS, by_char=_CUES_BY_CHAR)
 # A word shortly before a cue that turns it into an intent, a future or a denial.

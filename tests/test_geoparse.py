@@ -102,7 +102,7 @@ PLACES = [
         True,
         36.342,
         43.127,
-        "Old City|old city of Mosul|Mosul Old City",
+        "Old City|old city of Mosul|Mosul Old City|Old Town",
     ),
     (
         "qadisiya-1",
@@ -687,12 +687,18 @@ def test_a_claim_told_as_long_past_is_background():
     )
 
 
-def test_a_bridge_named_by_its_age_or_order_may_be_written_in_lower_case():
+def test_a_bridge_named_by_its_age_or_order_or_the_old_city_may_be_in_lower_case():
     found = parse("Federal Police controlled the old bridge in Mosul on Wednesday.")
     assert [(m.place_key, m.surface, m.status) for m in found][:1] == [
         ("old-bridge", "old bridge", "retaken")
     ]
     assert "old-bridge" in places(parse("Troops reached the first bridge of Mosul."))
+    # The old city too, after "the" and up to two words, or after the city's possessive.
+    assert places(parse("Troops neared the densely populated old city of Mosul.")) == [
+        "old-city", "mosul"
+    ]
+    assert places(parse("Clashes went on in Mosul’s old town.")) == ["mosul", "old-city"]
+    assert places(parse("An old town in Mosul was shelled.")) == ["mosul"]
     # Only as "the" bridge, and in a report on the city.
     assert places(parse("Troops crossed an old bridge in Mosul.")) == ["mosul"]
     assert places(parse("Troops crossed the old bridge near the village.")) == []
