@@ -72,7 +72,25 @@ _DATELINE = re.compile(
 # neighbourhoods", "Mosul's eastern districts". The claim is the parts', not the city's.
 _PARTS_AFTER = re.compile(
     r"(?:['’]s)?\s+(?:(?:eastern|western|northern|southern|central|other|remaining)\s+)?"
-    r"(?:neighbou?rhoods|districts|quarters|suburbs|villages)\b"
+    r"(?:neighbou?rhoods?|districts?|quarters?|suburbs?|villages)\b",
+    re.IGNORECASE,
+)
+# "parts of the Old City", "the heart of", "the outskirts of": a part of the place after it,
+# but not "the eastern part of Mosul", a half the reports treat as a place of its own.
+_PART_BEFORE = re.compile(
+    r"(?<!eastern\s)(?<!western\s)(?<!\bleft\s)(?<!right\s)\b(?:parts?|corners?|sections?|"
+    r"edges?|heart|centre|center|outskirts)\s+of\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+# "two neighbourhoods of Mosul", "retook an area from the militants in Mosul", "a
+# neighbourhood in the western half of the city of Mosul": the parts are the sentence's news,
+# and only a city or town has them.
+_PARTS_BEFORE = re.compile(
+    r"\b(?:neighbou?rhoods?|districts?|quarters?|suburbs?|areas?|blocks?)\b[^.;:!?]{0,60}?"
+    r"\b(?:in|of|inside|within)\s+(?:the\s+)?(?:(?:(?:eastern|western|northern|southern|left|"
+    r"right|east|west)\s+)?(?:part|side|half|bank|outskirts)\s+of\s+(?:the\s+)?)?"
+    r"(?:(?:eastern|western|northern|southern|east|west)\s+)?(?:city\s+of\s+)?$",
+    re.IGNORECASE,
 )
 _CONTAINER_KINDS = frozenset({"city", "town"})
 # Names that reports write in lower case too: "the old bridge", "the fourth bridge", "the
@@ -679,15 +697,25 @@ def _mentions_in(
                 when.date if when else published,
                 when.precision if when else dates.PUBLICATION,
                 round(c.confidence, 3),
-                # "Zahra and Sukkar neighbourhoods": Sukkar is one of them, not their city.
-                # The sentence's claim is the parts' (_mark_containers).
-                container=bool(c.keys)
-                and c.keys[0] in cities
-                and _PARTS_AFTER.match(text, end) is not None,
+                # "Zahra and Sukkar neighbourhoods": Sukkar is one of them, not their city;
+                # "parts of the Old City", "villages of Mosul": the sentence's claim is the
+                # parts' (_mark_containers).
+                container=bool(c.keys) and _names_parts(c.keys[0] in cities, text, start, end),
                 background=background,
             )
         )
     return found
+
+
+def _names_parts(city: bool, text: str, start: int, end: int) -> bool:
+    """Whether the place at start..end is named as the container of parts of it: "Zahra and
+    Sukkar neighbourhoods", "parts of the Old City", and for a city, "villages of Mosul"."""
+    if _PART_BEFORE.search(text, max(0, start - 40), start):
+        return True
+    return city and (
+        _PARTS_AFTER.match(text, end) is not None
+        or _PARTS_BEFORE.search(text, max(0, start - 100), start) is not None
+    )
 
 
 def _mark_primary(mentions: list[FoundMention], published: dt.date) -> None:
@@ -701,11 +729,11 @@ def _mark_primary(mentions: list[FoundMention], published: dt.date) -> None:
             # What a report tells as news of a place comes before what it tells as background
             # ("retaken last month").
             not m.background,
-            # What a report says of a place itself comes before what it says of a district in it.
-            not m.container,
             # This week's news before background: "car bombs in Kokjali today" is the report's
             # claim, not "Kokjali was retaken on November 1".
             _this_week(m.event_date, published),
+            # What a report says of a place itself comes before what it says of a district in it.
+            not m.container,
             status_rank[m.status],
             _PRECISION_RANK[m.date_precision],
         )

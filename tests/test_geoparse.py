@@ -427,6 +427,32 @@ def test_a_city_before_the_parts_of_it_a_sentence_is_about_is_their_container():
     assert primary == [("advance", False)]
 
 
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Troops retook two neighbourhoods from the Islamic State group in Mosul on Sunday.",
+        "Forces retook an area in the western half of the city of Mosul.",
+        "Iraqi Forces Take New Western Mosul Neighborhood",
+        "Forces liberated the northern part of Mosul.",
+    ],
+)
+def test_a_city_named_after_the_parts_retaken_in_it_saw_an_advance(sentence):
+    assert [(m.place_key, m.status, m.container) for m in parse(sentence)] == [
+        ("mosul", "advance", True)
+    ]
+
+
+def test_a_city_or_its_half_retaken_is_retaken_and_parts_of_a_district_are_not_the_district():
+    assert [(m.place_key, m.status) for m in parse("Forces retook eastern Mosul.")] == [
+        ("mosul", "retaken")
+    ]
+    assert [m.container for m in parse("Forces retook the eastern part of Mosul.")] == [False]
+    found = parse("Forces retook parts of the Old City on Sunday.")
+    assert [(m.place_key, m.status, m.container) for m in found] == [
+        ("old-city", "advance", True)
+    ]
+
+
 def test_common_word_districts_of_one_city_listed_together_are_places():
     found = parse("Intisar and Salam had been cleared once before, and Karama three times.")
     assert [(m.place_key, m.status) for m in found] == [
