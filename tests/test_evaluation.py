@@ -90,6 +90,18 @@ def test_every_excerpt_names_its_source():
         assert report.get("seed") or report["url"].startswith("http")
 
 
+def test_the_mosul_rows_keep_the_status_their_re_reading_gave():
+    # A later change of these labels must come with a new reading, not a quiet edit.
+    reports = {
+        r.get("url"): r for r in json.loads(DATA.read_text(encoding="utf-8"))["reports"]
+    }
+    relabel = json.loads((DATA.parent / "mosul_relabel.json").read_text(encoding="utf-8"))
+    assert len(relabel["rows"]) == 68
+    for row in relabel["rows"]:
+        statuses = [s for key, s, _ in reports[row["url"]]["expected"] if key == "mosul"]
+        assert statuses == [row["status"]], row["url"]
+
+
 @pytest.mark.skipif(not GAZETTEER.exists(), reason="the shipped gazetteer is not there yet")
 def test_the_geoparser_holds_its_level_on_the_evaluation_set():
     result = scores()
