@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from itertools import compress
 from operator import attrgetter
+from typing import NamedTuple
 
 from articles import dates, status
 from articles.candidates import (
@@ -70,9 +71,11 @@ _DATELINE = re.compile(
 )
 # A city or town named before the parts of it a sentence is about: "two central Mosul
 # neighbourhoods", "Mosul's eastern districts". The claim is the parts', not the city's.
+_PART_NOUN = r"(?:neighbou?rhood|district|quarter|suburb)"
+_COMPASS = "eastern|western|northern|southern"
 _PARTS_AFTER = re.compile(
-    r"(?:['’]s)?\s+(?:(?:eastern|western|northern|southern|central|other|remaining)\s+)?"
-    r"(?:neighbou?rhoods?|districts?|quarters?|suburbs?|villages)\b",
+    rf"(?:['’]s)?\s+(?:(?:{_COMPASS}|central|other|remaining)\s+)?"
+    rf"(?:{_PART_NOUN}s?|villages)\b",
     re.IGNORECASE,
 )
 # "parts of the Old City", "the heart of", "the outskirts of": a part of the place after it,
@@ -86,11 +89,18 @@ _PART_BEFORE = re.compile(
 # neighbourhood in the western half of the city of Mosul": the parts are the sentence's news,
 # and only a city or town has them.
 _PARTS_BEFORE = re.compile(
-    r"\b(?:neighbou?rhoods?|districts?|quarters?|suburbs?|areas?|blocks?)\b[^.;:!?]{0,60}?"
-    r"\b(?:in|of|inside|within)\s+(?:the\s+)?(?:(?:(?:eastern|western|northern|southern|left|"
-    r"right|east|west)\s+)?(?:part|side|half|bank|outskirts)\s+of\s+(?:the\s+)?)?"
-    r"(?:(?:eastern|western|northern|southern|east|west)\s+)?(?:city\s+of\s+)?$",
+    rf"\b(?:{_PART_NOUN}s?|areas?|blocks?)\b[^.;:!?]{{0,60}}?"
+    rf"\b(?:in|of|inside|within)\s+(?:the\s+)?"
+    rf"(?:(?:(?:{_COMPASS}|left|right|east|west)\s+)?(?:part|side|half|bank|outskirts)\s+of\s+"
+    rf"(?:the\s+)?)?"
+    rf"(?:(?:{_COMPASS}|east|west)\s+)?(?:city\s+of\s+)?$",
     re.IGNORECASE,
+)
+# The words _PARTS_BEFORE can end with: a city with none of them right before it is spared
+# the search back.
+_PARTS_BEFORE_LAST = frozenset(
+    {"in", "of", "inside", "within", "the", "east", "west", "eastern", "western", "northern",
+     "southern"}
 )
 _CONTAINER_KINDS = frozenset({"city", "town"})
 # Names that reports write in lower case too: "the old bridge", "the fourth bridge", "the
@@ -376,7 +386,9 @@ class _Section:
         "headline", "_headline_day", "_dateline_end",
     )
 
-    def __init__(self, name: str, text: str, infos: dict[str, tuple] | None = None) -> None:
+    def __init__(
+        self, name: str, text: str, infos: dict[str, _SentenceRules] | None = None
+    ) -> None:
         self.name = name
         self.text = text
         self._sentences: list[int] | None = None if name == "body" else [0]
@@ -386,7 +398,7 @@ class _Section:
         self._carry: dict[int, tuple | None] = {}
         self._lead: dates.DateExpr | None | bool = False
         # The report's sentence rules by sentence (_sentence_info), shared with _mentions_in.
-        self.infos: dict[str, tuple] = {} if infos is None else infos
+        self.infos: dict[str, _SentenceRules] = {} if infos is None else infos
         # The report's headline, which may date a body whose lead names no day ("Mosul campaign
         # day 59, Dec. 14"); geoparse sets it.
         self.headline = ""
@@ -505,7 +517,7 @@ class _Section:
                 info = self.infos.get(self.headline)
                 if info is None:
                     info = self.infos[self.headline] = _sentence_info(self.headline, published)
-                own = info[3]
+                own = info.days
                 if own and _this_week(own[0].date, published):
                     self._headline_day = own[0]
         return self._headline_day
@@ -516,7 +528,7 @@ class _Section:
             return self._days[i]
         sentence = self.sentence(i)
         info = self.infos.get(sentence)
-        own = info[3] if info is not None else dates.find_dates(sentence, published)
+        own = info.days if info is not None else dates.find_dates(sentence, published)
         own = self.beyond_dateline(self.sentence_starts[i], sentence, own)
         # A named day ("on Wednesday", "Jan 4") before a vague one ("overnight", "yesterday").
         named = [d for d in own if not sentence[d.start].islower()]
@@ -611,7 +623,18 @@ def _resolve(matcher: Matcher, cands: list[Candidate], section: _Section, bank: 
 _RULE_STEMS = StemIndex(status.CUE_FINDER, dates.DATE_FINDER)
 
 
-def _sentence_info(sentence: str, published: dt.date) -> tuple:
+class _SentenceRules(NamedTuple):
+    """What the status and date rules read in one sentence, whichever places it names."""
+
+    stripped: str
+    cues: list[status.Cue]
+    breaks: list[int]
+    days: list[dates.DateExpr]  # the days it names
+    quoted: bool
+    past: list[dates.DateExpr]  # the times long past it names (dates.BACKGROUND)
+
+
+def _sentence_info(sentence: str, published: dt.date) -> _SentenceRules:
     lower = sentence.lower()
     if lower_keeps_offsets(sentence, lower):
         cue_starts, date_starts = _RULE_STEMS.stem_starts(lower)
@@ -623,7 +646,7 @@ def _sentence_info(sentence: str, published: dt.date) -> tuple:
     # No date stem, no date.
     found = [] if date_matches == [] else dates.find_dates(sentence, published, date_matches, True)
     past = [d for d in found if d.precision == dates.BACKGROUND]
-    return (
+    return _SentenceRules(
         sentence.strip(),
         cues,
         # With one cue or none the clause does not matter: skip the scan for breaks.
@@ -638,7 +661,7 @@ def _mentions_in(
     section: _Section,
     cands: list[Candidate],
     published: dt.date,
-    sentences: dict[str, tuple],
+    sentences: dict[str, _SentenceRules],
     cities: frozenset[str],
 ) -> list[FoundMention]:
     """The mentions of a section's candidates; `sentences` holds the report's sentence rules,
@@ -710,11 +733,15 @@ def _mentions_in(
 def _names_parts(city: bool, text: str, start: int, end: int) -> bool:
     """Whether the place at start..end is named as the container of parts of it: "Zahra and
     Sukkar neighbourhoods", "parts of the Old City", and for a city, "villages of Mosul"."""
-    if _PART_BEFORE.search(text, max(0, start - 40), start):
+    # _PART_BEFORE ends in "of" or "of the": look only where "of" is that near.
+    if "of " in text[max(0, start - 7) : start] and _PART_BEFORE.search(
+        text, max(0, start - 40), start
+    ):
         return True
     return city and (
         _PARTS_AFTER.match(text, end) is not None
-        or _PARTS_BEFORE.search(text, max(0, start - 100), start) is not None
+        or _word_before(text, start) in _PARTS_BEFORE_LAST
+        and _PARTS_BEFORE.search(text, max(0, start - 100), start) is not None
     )
 
 
@@ -729,7 +756,7 @@ def _mark_primary(mentions: list[FoundMention], published: dt.date) -> None:
             # What a report tells as news of a place comes before what it tells as background
             # ("retaken last month").
             not m.background,
-            # This week's news before background: "car bombs in Kokjali today" is the report's
+            # This week's news before older days: "car bombs in Kokjali today" is the report's
             # claim, not "Kokjali was retaken on November 1".
             _this_week(m.event_date, published),
             # What a report says of a place itself comes before what it says of a district in it.
@@ -750,7 +777,7 @@ def geoparse(
 ) -> list[FoundMention]:
     """Every place mention in a report: headline, then body, then related headlines."""
     # The rules of each sentence, read once however many places and sections ask for them.
-    sentences: dict[str, tuple] = {}
+    sentences: dict[str, _SentenceRules] = {}
     title_s, body_s = _Section("title", title), _Section("body", body, sentences)
     body_s.headline = title
     scans = [(title_s, matcher.scan(title)), (body_s, matcher.scan(body))]
@@ -798,7 +825,7 @@ def _date_headline(mentions: list[FoundMention], body: _Section, published: dt.d
 
 
 def _related_mentions(
-    matcher: Matcher, headline: str, published: dt.date, sentences: dict[str, tuple]
+    matcher: Matcher, headline: str, published: dt.date, sentences: dict[str, _SentenceRules]
 ) -> list[FoundMention]:
     scan = matcher.scan(headline)
     if not scan.hits:

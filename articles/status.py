@@ -26,6 +26,8 @@ _TAKE_VERBS = (
     r"(?:liberate|retake|recapture|capture|free|seize|take|regain|clear|storm|enter|reach)"
 )
 
+# The campaign as a whole: "the offensive to retake", "the push for the liberation of".
+_CAMPAIGN = r"(?:push|efforts?|bids?|battle|campaign|offensive|operations?|drive)"
 # What a force prepares: "in preparation for the entry and liberation of the old city".
 _PLANNED = (
     r"(?:liberation|entry|storming|assault|attack|recapture|capture|offensive|push|battle|"
@@ -41,8 +43,8 @@ _CUE_RULES = [
         [
             rf"\b(?:aims?|aiming|aimed|plans?|planning|planned|seeks?|seeking|sought|trying|"
             rf"tries|tried|attempt\w*|fail\w*|intends?|intending|prepar\w*|expected|hopes?|hoping|"
-            rf"vows?|vowed|wants?|bid|ready|poised|set|push|pushing|efforts?|bids?|battle|campaign|"
-            rf"offensive|operations?|drive|order\w*)\s+(?:\w+\s+){{0,2}}?to\s+(?:\w+\s+)?"
+            rf"vows?|vowed|wants?|bid|ready|poised|set|pushing|{_CAMPAIGN}|order\w*)\s+"
+            rf"(?:\w+\s+){{0,2}}?to\s+(?:\w+\s+)?"
             rf"{_TAKE_VERBS}\w*",
             # "before they reach Mosul"; not "fired on militant positions before entering the
             # city's Gogjali neighborhood", which they did.
@@ -53,9 +55,8 @@ _CUE_RULES = [
             r"\b(?:aim|aims|aimed|aiming|plans?|planned)\s+at\s+(?:\w+\s+)?"
             r"(?:liberat|retak|recaptur|captur|clear|free|seiz)\w*",
             # "the new push for the liberation of Mosul": the campaign, not an event.
-            r"\b(?:push|battle|campaign|offensive|operations?|fight|war|drive|efforts?|bids?|"
-            r"plans?)\s+(?:for|towards?)\s+(?:the\s+)?(?:liberation|recapture|capture|"
-            r"retaking)\b",
+            rf"\b(?:{_CAMPAIGN}|fight|war|plans?)\s+(?:for|towards?)\s+(?:the\s+)?"
+            r"(?:liberation|recapture|capture|retaking)\b",
             # "in preparation for the entry and liberation of the old city", "ahead of an
             # assault on the Old City": what is to come.
             rf"(?:(?<=\bin\s)preparation\s+for|\bahead\s+of)\s+(?:[\w-]+\s+){{0,4}}?"
