@@ -12,7 +12,7 @@ import datetime as dt
 import math
 import re
 from bisect import bisect_right
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, fields
 from itertools import compress
 from operator import attrgetter
@@ -113,6 +113,8 @@ _SECTION_RANK = {"title": 1, "body": 1, "related": 0}
 # "recaptured the Intisar neighbourhood of eastern Mosul" is an advance in Mosul, which did not
 # change hands.
 _AS_CONTAINER = {status.RETAKEN: status.ADVANCE, status.CLEARING: status.ADVANCE}
+# What a district's news tells of the city around it (see _news_from_districts).
+_GAINS = frozenset((status.RETAKEN, status.CLEARING, status.ADVANCE))
 _PRECISION_RANK = {dates.STATED: 2, dates.RELATIVE: 1, dates.PUBLICATION: 0}
 
 
@@ -297,6 +299,28 @@ class Matcher:
         self.cities = frozenset(
             key for key, place in self.places.items() if place.kind in _CONTAINER_KINDS
         )
+
+        # Cities with districts, and the halves they are split in: such a place is retaken only
+        # where a sentence says it was ("retook eastern Mosul"), not where places in or near it
+        # were ("retook three villages west of Mosul").
+        with_districts = {p.parent_key for p in self.places.values() if p.kind == "district"}
+        self.with_districts = frozenset(
+            key
+            for key, place in self.places.items()
+            if key in with_districts
+            or place.kind == "region" and place.parent_key in with_districts and place.bank
+        )
+
+    def chain(self, key: str) -> tuple[str, ...]:
+        """`key` and its ancestors, as long as each is a known place."""
+        chain = self.container_chains.get(key)
+        if chain is None:
+            found, place = [], key
+            while place and place in self.places:
+                found.append(place)
+                place = self.places[place].parent_key
+            chain = self.container_chains[key] = tuple(found)
+        return chain
 
     def scan(self, text: str) -> Scan:
         """Split `text` into words and find every gazetteer name on word boundaries."""
@@ -620,6 +644,7 @@ def _resolve(matcher: Matcher, cands: list[Candidate], section: _Section, bank: 
 
 
 # The stems of the status and the date rules, found in one pass over a sentence.
+_TAKEN = frozenset((status.RETAKEN, status.CLEARING))
 _RULE_STEMS = StemIndex(status.CUE_FINDER, dates.DATE_FINDER)
 
 
@@ -662,10 +687,9 @@ def _mentions_in(
     cands: list[Candidate],
     published: dt.date,
     sentences: dict[str, _SentenceRules],
-    cities: frozenset[str],
+    matcher: Matcher,
 ) -> list[FoundMention]:
-    """The mentions of a section's candidates; `sentences` holds the report's sentence rules,
-    `cities` the places that may contain the parts a sentence names (Matcher.cities)."""
+    """The mentions of a section's candidates; `sentences` holds the report's sentence rules."""
     found: list[FoundMention] = []
     text = section.text
     name = section.name
@@ -674,6 +698,7 @@ def _mentions_in(
     count = len(starts)
     status_for = status.status_for
     dateline_end = section.dateline_end
+    cities, with_districts = matcher.cities, matcher.with_districts
     s_start = s_end = index = 0  # the sentence of the candidate before
     for c in cands:
         start, end = c.start, c.end
@@ -693,6 +718,14 @@ def _mentions_in(
             claim = status_for(sentence, cues, breaks, a, b)
         else:
             claim = status.MENTIONED
+        if (
+            claim in _TAKEN
+            and c.keys
+            and c.keys[0] in with_districts
+            and not status.taken_itself(sentence, cues, claim, a, b)
+        ):
+            # "retook three villages west of Mosul": the city around them saw an advance.
+            claim = status.ADVANCE
         found_dates = section.beyond_dateline(s_start, sentence, found_dates)
         when = dates.nearest_date(found_dates, a, b) if found_dates else None
         # "Eastern Mosul was retaken last month": background, which names no day.
@@ -745,7 +778,9 @@ def _names_parts(city: bool, text: str, start: int, end: int) -> bool:
     )
 
 
-def _mark_primary(mentions: list[FoundMention], published: dt.date) -> None:
+def _mark_primary(
+    mentions: list[FoundMention], published: dt.date, chains: Callable[[str], tuple[str, ...]]
+) -> None:
     best: dict[str | tuple, tuple] = {}
     status_rank = status.STATUS_RANK
     for m in mentions:
@@ -770,6 +805,34 @@ def _mark_primary(mentions: list[FoundMention], published: dt.date) -> None:
             best[key] = (rank, m)
     for _, m in best.values():
         m.is_primary = True
+    _news_from_districts(best, mentions, published, chains)
+
+
+def _news_from_districts(
+    best: dict[str | tuple, tuple],
+    mentions: list[FoundMention],
+    published: dt.date,
+    chains: Callable[[str], tuple[str, ...]],
+) -> None:
+    """A place the report tells only old news of ("recaptured eastern Mosul in January"),
+    while districts in it fell or were entered this week, saw an advance this week: its
+    summary says so."""
+    old = [m for _, m in best.values() if m.background]
+    if not old:
+        return
+    gained: set[str] = set()
+    for m in mentions:
+        if (
+            m.status in _GAINS
+            and m.place_key
+            and not m.background
+            and m.section != "related"
+            and _this_week(m.event_date, published)
+        ):
+            gained.update(chains(m.place_key)[1:])
+    for m in old:
+        if m.place_key in gained:
+            m.status, m.container = status.ADVANCE, True
 
 
 def geoparse(
@@ -794,7 +857,7 @@ def geoparse(
             mend_misspellings(cands, [c for section in per_section for c in section])
         if cands:
             _resolve(matcher, cands, sec, bank)
-            mentions.extend(_mentions_in(sec, cands, published, sentences, matcher.cities))
+            mentions.extend(_mentions_in(sec, cands, published, sentences, matcher))
     # A related headline is read on its own: one the report repeats gives the same mentions.
     related: dict[str, list[FoundMention]] = {}
     for headline in related_titles:
@@ -808,7 +871,7 @@ def geoparse(
         _date_headline(mentions, body_s, published)
     if mentions:
         _mark_containers(matcher, mentions)
-        _mark_primary(mentions, published)
+        _mark_primary(mentions, published, matcher.chain)
     return mentions
 
 
@@ -838,7 +901,7 @@ def _related_mentions(
     _resolve(matcher, cands, sec, "")
     for c in cands:
         c.confidence *= 0.9
-    return _mentions_in(sec, cands, published, sentences, matcher.cities)
+    return _mentions_in(sec, cands, published, sentences, matcher)
 
 
 def _mark_containers(matcher: Matcher, mentions: list[FoundMention]) -> None:
@@ -852,14 +915,11 @@ def _mark_containers(matcher: Matcher, mentions: list[FoundMention]) -> None:
     """
     containers: dict[tuple[str, str], set[str]] = {}
     places = matcher.places
-    chains = matcher.container_chains
     for m in mentions:
         key = places[m.place_key].parent_key if m.place_key else m.parent_key
         if not key:
             continue
-        chain = chains.get(key)
-        if chain is None:
-            chain = chains[key] = _chain(places, key)
+        chain = matcher.chain(key)
         if chain:
             containers.setdefault((m.section, m.sentence), set()).update(chain)
     # Most mentions name no container anywhere: spare them the look-up of their sentence.
@@ -870,15 +930,6 @@ def _mark_containers(matcher: Matcher, mentions: list[FoundMention]) -> None:
         ):
             m.container = True
             m.status = _AS_CONTAINER.get(m.status, m.status)
-
-
-def _chain(places: dict[str, PlaceInfo], key: str | None) -> tuple[str, ...]:
-    """`key` and its ancestors, as long as each is a known place."""
-    chain = []
-    while key and key in places:
-        chain.append(key)
-        key = places[key].parent_key
-    return tuple(chain)
 
 
 def _report_bank(matcher: Matcher, text: str, per_section: list[list[Candidate]]) -> str:

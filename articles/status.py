@@ -581,6 +581,41 @@ def _names_campaign_before(sentence: str, start: int) -> bool:
     )
 
 
+# What may stand between a taking verb and the place it took: "retook eastern Mosul", "control
+# of the city of Mosul", "liberation of the whole of IS-held west Mosul".
+_TAKEN_OBJECT = re.compile(
+    r"(?:\s+(?:of|over|in|from|on))?\s+(?:the\s+)?"
+    r"(?:(?:whole(?:\s+of)?|entire|rest\s+of\s+the|city\s+of|(?:left|right)\s+bank\s+of|"
+    r"eastern|western|east|west|(?:IS|ISIS|ISIL|Daesh|jihadist)(?:-held)?)\s+){0,3}",
+    re.IGNORECASE,
+)
+# What may stand between a place and a taking verb after it: "Mosul was liberated", "Mosul's
+# liberation", "Mosul city has now been fully retaken".
+_TAKEN_SUBJECT = re.compile(
+    r"['’]s\s+|\s+(?:city\s+)?(?:(?:has|have|had|was|were|is|are)\s+)?(?:been\s+|now\s+)?"
+    r"(?:fully\s+|completely\s+|officially\s+|finally\s+)?",
+    re.IGNORECASE,
+)
+
+
+def taken_itself(sentence: str, cues: list[Cue], claim: str, start: int, end: int) -> bool:
+    """Whether the place at start..end is what the sentence's `claim` (retaken or clearing)
+    was done to, and not a city around it: "retook eastern Mosul", "Mosul was liberated", but
+    not "retook a town on the eastern edge of Mosul" or "took back three villages west of Mosul".
+    """
+    before = after = None
+    for cue in cues:
+        if cue.status != claim:
+            continue
+        if cue.end <= start:
+            before = cue
+        elif cue.start >= end and after is None:
+            after = cue
+    if before is not None and _TAKEN_OBJECT.fullmatch(sentence, before.end, start):
+        return True
+    return after is not None and _TAKEN_SUBJECT.fullmatch(sentence, end, after.start) is not None
+
+
 # What comes between a place and a cue after it when the cue is a second verb of the subject.
 _AND_THEN = re.compile(r"\sand\s+(?:then\s+|also\s+|later\s+)?$")
 

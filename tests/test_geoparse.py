@@ -728,3 +728,44 @@ def test_a_bridge_named_by_its_age_or_order_or_the_old_city_may_be_in_lower_case
     # Only as "the" bridge, and in a report on the city.
     assert places(parse("Troops crossed an old bridge in Mosul.")) == ["mosul"]
     assert places(parse("Troops crossed the old bridge near the village.")) == []
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Elite forces on Thursday retook a town on the eastern edge of Mosul.",
+        "Hashd al-Shaabi also took back Maflakieh and al-Fatseh on the Western side of Mosul.",
+        "Forces recaptured 60 percent of the regions on the western side of Mosul.",
+    ],
+)
+def test_a_city_near_or_around_the_places_retaken_is_not_itself_retaken(sentence):
+    (mosul,) = [m for m in parse(sentence) if m.place_key == "mosul"]
+    assert mosul.status == "advance"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Mosul was liberated on Sunday, the prime minister said.",
+        "Iraqi forces retook the whole of western Mosul.",
+        "The army announced the liberation of the city of Mosul.",
+        "Abadi hailed Mosul's liberation.",
+    ],
+)
+def test_a_city_the_sentence_says_was_retaken_is_retaken(sentence):
+    assert [(m.place_key, m.status) for m in parse(sentence)] == [("mosul", "retaken")]
+
+
+def test_a_city_told_only_as_old_news_saw_an_advance_where_its_districts_fell_this_week():
+    found = parse(
+        "The army recaptured eastern Mosul in January and is now fighting in the west.\n\n"
+        "Iraqi troops on Monday captured the 17 Tammuz district.",
+        day=dt.date(2017, 6, 29),
+    )
+    primary = {m.place_key: (m.status, m.container) for m in found if m.is_primary}
+    assert primary == {"mosul": ("advance", True), "17-tammuz": ("retaken", False)}
+    # With no district's news that week, the old news stays the report's claim of the city.
+    found = parse(
+        "The army recaptured eastern Mosul in January.", day=dt.date(2017, 6, 29)
+    )
+    assert [(m.status, m.container) for m in found if m.is_primary] == [("retaken", False)]
