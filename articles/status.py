@@ -482,9 +482,11 @@ _BY_ISIS = re.compile(
     r"(?:\b(?:ISIS|ISIL|IS|Daesh|Islamic\s+State)|\b(?i:militants|jihadists|insurgents))"
     r"(?:\s+(?i:fighters|militants|gunmen|members))?\s+(?:\w+\s+){0,2}$"
 )
-# ISIS as the object of what the forces do: "Iraqi forces battling IS militants on Sunday".
+# ISIS as the object of what the forces do: "Iraqi forces battling IS militants on Sunday",
+# "terminated scores of Daesh members during the liberation of".
 _ISIS_AS_OBJECT = re.compile(
-    r"\b(?:battling|fighting|against|targeting|from|with|expelling|defeating)\s+"
+    r"\b(?:battling|fighting|against|targeting|from|with|expelling|defeating|killed|killing|"
+    r"terminated|eliminated|eliminating|neutrali[sz]ed|arrested)\s+"
     r"(?:the\s+)?(?:[\w-]+\s+){0,2}(?:\([A-Z]+\)\s+)?$",
     re.IGNORECASE,
 )

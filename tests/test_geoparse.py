@@ -498,6 +498,21 @@ def test_an_unknown_village_or_camp_is_unresolved_in_the_province():
         ("Aden", "east-mosul"),
     ]
     assert parse("Forces retook villages, including some that were mined.") == []
+    # Listed after a colon.
+    found = parse(
+        "Our forces killed scores of Daesh members during the liberation of the following "
+        "villages: Al-Sheikh Khamis, Kazkan and Shaquli."
+    )
+    assert [(m.surface, m.parent_key, m.status) for m in found] == [
+        ("Al-Sheikh Khamis", "nineveh", "retaken"),
+        ("Kazkan", "nineveh", "retaken"),
+        ("Shaquli", "nineveh", "retaken"),
+    ]
+    found = parse("Troops entered two neighbourhoods of eastern Mosul: Karkukli and Maliyin.")
+    assert [(m.surface, m.parent_key) for m in found if m.place_key is None] == [
+        ("Karkukli", "east-mosul"),
+        ("Maliyin", "east-mosul"),
+    ]
 
 
 def test_a_towns_airport_is_a_place_of_its_own_within_the_town():
