@@ -528,8 +528,11 @@ def find_unresolved(
             m = tried.get(pos, False)
             if m is False:
                 m = tried[pos] = _UNRESOLVED.match(text, pos)
-            if m and m.start() <= at < m.end():
-                _add_unresolved(matcher, section, m, taken, found, report_bank)
+            # A match whose words are no names ("The villages") gives way to one from later on
+            # ("villages of Al-Nomaniyah").
+            if m and m.start() <= at < m.end() and _add_unresolved(
+                matcher, section, m, taken, found, report_bank
+            ):
                 break
     return list(found.values())
 
@@ -541,13 +544,18 @@ def _add_unresolved(
     taken: list[tuple[int, int]],
     found: dict[int, Candidate],
     report_bank: str,
-) -> None:
+) -> bool:
+    """Add the names `m` holds to `found`; whether it held any name (known or not)."""
+    named = False
     group = m.lastgroup  # each alternative has one group: "before", "after" or "hay"
     g_start = m.start(group)
     for nm in _ONE_NAME.finditer(m[group]):
         start, end = g_start + nm.start(), g_start + nm.end()
         start = _skip_non_names(section.text, start, end)
-        if start is None or start in found:
+        if start is None:
+            continue
+        named = True
+        if start in found:
             continue
         rural = group.startswith("rural")
         # The first name ending after `start` is the only one that may overlap start..end.
@@ -575,6 +583,7 @@ def _add_unresolved(
             bank = section.sentence_bank(start) or report_bank
             parent = matcher.bank_areas.get(bank) if bank else matcher.default_parent
         found[start] = Candidate(start, end, folded, (), parent_key=parent, confidence=0.5)
+    return named
 
 
 def _skip_non_names(text: str, start: int, end: int) -> int | None:

@@ -498,6 +498,9 @@ def test_an_unknown_village_or_camp_is_unresolved_in_the_province():
         ("Aden", "east-mosul"),
     ]
     assert parse("Forces retook villages, including some that were mined.") == []
+    # "The villages" is no name: the list after "of" is still read.
+    found = parse('"The villages of Al-Nomaniyah and Khazna were recaptured," he said.')
+    assert [m.surface for m in found] == ["Al-Nomaniyah", "Khazna"]
     # Listed after a colon.
     found = parse(
         "Our forces killed scores of Daesh members during the liberation of the following "
