@@ -103,6 +103,23 @@ def test_the_mosul_rows_keep_the_status_their_re_reading_gave():
 
 
 @pytest.mark.skipif(not GAZETTEER.exists(), reason="the shipped gazetteer is not there yet")
+def test_a_second_reader_of_batch_14_agrees_with_the_set():
+    """Readers who share the brief read the same claims: the figures the README gives."""
+    second = json.loads((DATA.parent / "second_reading.json").read_text(encoding="utf-8"))
+    labelled = {r.get("url"): r["expected"] for r in json.loads(DATA.read_text())["reports"]}
+    shared = status_ok = ours_count = theirs_count = 0
+    for report in second["reports"]:
+        ours = {key: status for key, status, _ in labelled[report["url"]]}
+        theirs = {key: status for key, status, _ in report["expected"]}
+        both = ours.keys() & theirs.keys()
+        shared += len(both)
+        ours_count, theirs_count = ours_count + len(ours), theirs_count + len(theirs)
+        status_ok += sum(ours[key] == theirs[key] for key in both)
+    assert len(second["reports"]) == 30
+    assert shared / ours_count >= 0.95 and shared / theirs_count >= 0.95
+    assert status_ok / shared >= 0.95
+
+
 def test_the_geoparser_holds_its_level_on_the_evaluation_set():
     result = scores()
     print("evaluation:", {k: round(v, 3) for k, v in result.items()})
