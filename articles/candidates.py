@@ -64,8 +64,6 @@ _CAP = r"(?:(?:[Aa]l|[Ee]l)[-\s])?[A-Z][a-z’'‘]++"
 # A name of up to three capitalised words, which a patronymic may join: "Khaled ibn al-Walid".
 _NAME = rf"{_CAP}(?:(?:\s(?:ibn|bin|bint|abu|abi))?[-\s]{_CAP}){{0,2}}"
 _LIST = rf"{_NAME}(?:\s*,\s*{_NAME})*(?:\s*,?\s+and\s+(?:the\s+)?{_NAME})?"
-# What may stand between "villages" and a colon before the list: "of eastern Mosul", "in Hamdaniya".
-_COLON_AFTER = rf"(?:\s+(?:of|in)\s+(?:[a-z]+\s+)?{_NAME})?:\s*"
 # What may stand between "villages" and the colon before their list: "of eastern Mosul".
 _COLON_AFTER = rf"(?:\s+(?:of|in)\s+(?:[a-z]+\s+)?{_NAME})?:\s*"
 _UNRESOLVED = re.compile(

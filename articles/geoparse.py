@@ -644,7 +644,6 @@ def _resolve(matcher: Matcher, cands: list[Candidate], section: _Section, bank: 
 
 
 # The stems of the status and the date rules, found in one pass over a sentence.
-_TAKEN = frozenset((status.RETAKEN, status.CLEARING))
 _RULE_STEMS = StemIndex(status.CUE_FINDER, dates.DATE_FINDER)
 
 
@@ -719,13 +718,13 @@ def _mentions_in(
         else:
             claim = status.MENTIONED
         if (
-            claim in _TAKEN
+            claim in _AS_CONTAINER
             and c.keys
             and c.keys[0] in with_districts
             and not status.taken_itself(sentence, cues, claim, a, b)
         ):
             # "retook three villages west of Mosul": the city around them saw an advance.
-            claim = status.ADVANCE
+            claim = _AS_CONTAINER[claim]
         found_dates = section.beyond_dateline(s_start, sentence, found_dates)
         when = dates.nearest_date(found_dates, a, b) if found_dates else None
         # "Eastern Mosul was retaken last month": background, which names no day.
@@ -778,9 +777,7 @@ def _names_parts(city: bool, text: str, start: int, end: int) -> bool:
     )
 
 
-def _mark_primary(
-    mentions: list[FoundMention], published: dt.date, chains: Callable[[str], tuple[str, ...]]
-) -> None:
+def _mark_primary(mentions: list[FoundMention], published: dt.date) -> None:
     best: dict[str | tuple, tuple] = {}
     status_rank = status.STATUS_RANK
     for m in mentions:
@@ -805,19 +802,15 @@ def _mark_primary(
             best[key] = (rank, m)
     for _, m in best.values():
         m.is_primary = True
-    _news_from_districts(best, mentions, published, chains)
 
 
 def _news_from_districts(
-    best: dict[str | tuple, tuple],
-    mentions: list[FoundMention],
-    published: dt.date,
-    chains: Callable[[str], tuple[str, ...]],
+    mentions: list[FoundMention], published: dt.date, chains: Callable[[str], tuple[str, ...]]
 ) -> None:
     """A place the report tells only old news of ("recaptured eastern Mosul in January"),
     while districts in it fell or were entered this week, saw an advance this week: its
-    summary says so."""
-    old = [m for _, m in best.values() if m.background]
+    summary (the primary mention, _mark_primary) says so."""
+    old = [m for m in mentions if m.is_primary and m.background]
     if not old:
         return
     gained: set[str] = set()
@@ -871,7 +864,8 @@ def geoparse(
         _date_headline(mentions, body_s, published)
     if mentions:
         _mark_containers(matcher, mentions)
-        _mark_primary(mentions, published, matcher.chain)
+        _mark_primary(mentions, published)
+        _news_from_districts(mentions, published, matcher.chain)
     return mentions
 
 

@@ -97,8 +97,9 @@ REPORT_PROPERTIES = {
         "container": {
             "type": "boolean",
             "description": "The place is named around the one the sentence is about "
-            "(a city around its district): the status is the sentence's, and the map does not "
-            "count it for this place.",
+            "(a city around its district), or told only as old news while its districts fell "
+            "that week: where the district was retaken or cleared the city saw an advance, and "
+            "the map does not count it for this place.",
         },
         "sentence": {"type": "string"},
         "url": {"type": "string"},
