@@ -82,6 +82,30 @@ _UNRESOLVED = re.compile(
     rf"|\b(?:neighbou?rhoods|districts|quarters)\b[^.;:!?]{{0,40}}?\bincluding\s+(?:the\s+)?"
     rf"(?P<incl>{_LIST})"
 )
+# A list right after a taking verb, which marks its names as places only by the verb: "took
+# back Maflakieh, al-Fatseh and al-Ajbouri", "freed Nu'maniya and Uttshana", "seized control of
+# the villages Juhaina and Ghahoni". Outside the city unless the text says otherwise.
+_TAKEN_LIST = re.compile(
+    r"\b(?:liberated|freed|recaptured|retook|took\s+back|captured|seized|liberation\s+of|"
+    r"(?:regained|seized|took|taken|wrested)\s+(?:full\s+|total\s+)?control\s+(?:of|over))\s+"
+    rf"(?:the\s+)?(?P<villages>(?:villages?|towns?)\s+(?:of\s+)?)?(?P<rural_taken>{_LIST})"
+)
+_TAKEN_LIST_FINDER = TriggeredPattern(
+    _TAKEN_LIST,
+    "liberat freed recaptur retook took captur seiz regained taken wrested".split(),
+)
+# Where such a list is placed, which tells villages from men: "on the western side of Mosul",
+# "northwest of Tal Afar", "south of Badush", "near Qayyarah".
+_PLACED_AFTER = re.compile(
+    r",?\s+(?:(?:located|lying|situated)\s+)?(?:"
+    r"(?:on|in)\s+the\s+(?:\w+\s+)?(?:side|bank|coast|outskirts|edges?|north|south|east|west)"
+    r"|(?:to\s+the\s+)?(?:north|south|east|west)(?:-?(?:east|west))?(?:ern)?\s+of"
+    r"|(?:near|outside)\s+(?-i:[A-Z]))",
+    re.IGNORECASE,
+)
+# A first word that makes a name in such a list a man's, not a village's ("Abu", "Um" and
+# "Sheikh" begin village names as often).
+_MAN_FIRST = _PERSON_BEFORE - frozenset("Abu Umm Um Sheikh Shaikh Sheik Imam".split())
 _ONE_NAME = re.compile(_NAME)
 # A capital, or "al-"/"el-" before one, that begins a word: (?<![\w’'‘-])(?:[Aa]l-|[Ee]l-)?[A-Z],
 # written to begin with one class of first characters, which lets the regex engine skip ahead.
@@ -113,7 +137,9 @@ _NOT_NAMES = frozenset(
         "Sources Troops Forces City Town Village District Neighbourhood Neighborhood Area Region "
         "Peshmerga Shabak Assyrian Syriac Chaldean Kakai Yezidi Ezidi Coalition Operations Desert "
         "Border "
-        "Refugee Displacement Emergency Transit Screening Camp Camps They We He She It You"
+        "Refugee Displacement Emergency Transit Screening Camp Camps They We He She It You "
+        "Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April "
+        "May June July August September October November December"
     ).split()
 )
 
@@ -532,7 +558,29 @@ def find_unresolved(
                 matcher, section, m, taken, found, report_bank
             ):
                 break
+    for m in _TAKEN_LIST_FINDER.matches(text):
+        if _taken_list_of_places(text, m):
+            _add_unresolved(matcher, section, m, taken, found, report_bank)
     return list(found.values())
+
+
+def _taken_list_of_places(text: str, m: re.Match[str]) -> bool:
+    """Whether the names a taking verb took (a _TAKEN_LIST match) are places: said to be
+    villages, two or more of them, or one placed by a compass point; no man's first name."""
+    names = []
+    for nm in _ONE_NAME.finditer(m["rural_taken"]):
+        first = nm[0].split(None, 1)[0]
+        if first in _MAN_FIRST:
+            return False
+        if first not in _NOT_NAMES:
+            names.append(nm)
+    if not names:
+        return False
+    return (
+        m["villages"] is not None
+        or len(names) >= 2
+        or _PLACED_AFTER.match(text, m.end()) is not None
+    )
 
 
 def _add_unresolved(

@@ -518,6 +518,25 @@ def test_an_unknown_village_or_camp_is_unresolved_in_the_province():
     ]
 
 
+def test_names_a_taking_verb_took_are_unresolved_places_when_the_text_places_them():
+    found = parse("The Hashd also took back Maflakieh, al-Fatseh and al-Ajbouri on Sunday.")
+    assert [(m.surface, m.parent_key, m.status) for m in found] == [
+        ("Maflakieh", "nineveh", "retaken"),
+        ("al-Fatseh", "nineveh", "retaken"),
+        ("al-Ajbouri", "nineveh", "retaken"),
+    ]
+    found = parse("Our forces seized control of the villages Juhaina and Ghahoni after clashes.")
+    assert [m.surface for m in found] == ["Juhaina", "Ghahoni"]
+    # One name counts when the text places it.
+    found = parse("Another brigade freed Tal al-Dala, in the south of Qairawan.")
+    assert [m.surface for m in found if m.place_key is None] == ["Tal al-Dala"]
+    assert parse("Another brigade freed Tal al-Dala after a long siege.") == []
+    # Men, peoples and days are not places.
+    assert parse("The forces captured Ali and Hassan, two senior ISIS leaders.") == []
+    assert parse("Troops freed Yazidi women and captured Abu Bakr al-Baghdadi's aide.") == []
+    assert parse("Troops retook Tuesday and Wednesday what they had lost.") == []
+
+
 def test_a_towns_airport_is_a_place_of_its_own_within_the_town():
     (found,) = parse("Militias seized Erbil Airport on Wednesday.")
     assert (found.place_key, found.parent_key, found.surface) == (None, "erbil", "Erbil Airport")
