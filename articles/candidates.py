@@ -240,6 +240,27 @@ def _is_person(scan: Scan, first: int, last: int) -> bool:
     return False
 
 
+# A word after a place's name that makes the name an attribute of something else: "Tehran-backed
+# militias", "a London-based monitor", "the Baghdad Post", "the Washington Institute".
+_ATTRIBUTE_AFTER = frozenset(
+    "backed based led allied aligned funded sponsored supported born".split()
+)
+_OUTLET_AFTER = frozenset(
+    "Post Times Tribune Herald Gazette Institute Convention Conventions".split()
+)
+
+
+def _names_no_place(scan: Scan, last: int) -> bool:
+    nxt = last + 1
+    if nxt >= len(scan.words):
+        return False
+    word = scan.words[nxt]
+    gap = scan.text[scan.offsets[2 * last + 1] : scan.offsets[2 * nxt]]
+    return (gap == "-" and word.lower() in _ATTRIBUTE_AFTER) or (
+        gap == " " and word in _OUTLET_AFTER
+    )
+
+
 def _is_proper_name(words: list[str], folded: list[str], first: int, last: int) -> bool:
     """Two words or more, each a capital letter first: "the Old City", "Medical City", "Old
     City of Mosul" ("of" and articles aside); or numbered: "Qadisiyah 1".
@@ -351,7 +372,7 @@ def find_candidates(
         if not capital and name in matcher.lower_case_names:
             # "controlled the old bridge", "Mosul's old town", where Mosul is named
             capital = _named_lower_case(words, first, matcher.lower_case_names[name], scan.text)
-        if not capital or _is_person(scan, first, last):
+        if not capital or _is_person(scan, first, last) or _names_no_place(scan, last):
             continue
         start, end = offsets[2 * first], offsets[2 * last + 1]
         if first > 0 and not folded[first - 1] and start - offsets[2 * first - 1] <= 1:

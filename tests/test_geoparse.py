@@ -537,6 +537,12 @@ def test_names_a_taking_verb_took_are_unresolved_places_when_the_text_places_the
     assert parse("Troops retook Tuesday and Wednesday what they had lost.") == []
 
 
+def test_a_place_name_that_qualifies_something_else_is_not_a_place():
+    assert parse("The Baghdad Post said Baghdad-backed units and Erbil-based men saw it.") == []
+    found = parse("BAGHDAD (Reuters) - The Mosul-led push reached Baghdad.")
+    assert places(found) == ["baghdad", "baghdad"]
+
+
 def test_a_towns_airport_is_a_place_of_its_own_within_the_town():
     (found,) = parse("Militias seized Erbil Airport on Wednesday.")
     assert (found.place_key, found.parent_key, found.surface) == (None, "erbil", "Erbil Airport")
