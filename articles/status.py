@@ -123,8 +123,14 @@ _CUE_RULES = [
             r"\s+(?:in|of)\b",
             r"\b(?:extend|expand)\w*\s+(?:\w+\s+){0,2}?(?:grip|foothold|control|presence)\b",
             r"\b(?:began|begun|begin|begins|launched|launch|launches|started|start|starts|"
-            r"kicked\s+off)\s+(?:\w+\s+){0,3}?(?:offensive|operations?|assault|attack|push|battle|"
-            r"campaign|drive)\b(?:\s+(?:\w+\s+){0,3}?to\s+\w+)?",
+            r"kicked\s+off|initiated)\s+(?:\w+\s+){0,3}?(?:offensive|operations?|assault|attack|"
+            r"push|battle|campaign|drive)\b(?:\s+(?:\w+\s+){0,3}?to\s+\w+)?",
+            # "began raiding the areas of Musheirefa", "descended on the airport".
+            r"\b(?:began|begun|started)\s+(?:raiding|attacking|storming|assaulting)\b",
+            r"\bdescended\s+on\b",
+            # "the targets of the latest push were Musharifah, Kanisah and Al-Haramat".
+            r"\btargets?\s+of\s+(?:the\s+)?(?:\w+\s+)?(?:push|offensive|assault|attack|"
+            r"operation)\s+(?:were|was|are|is|included?)\b",
             r"\b(?:entered|enters|entering|enter)\b",
             r"\bstorm(?:ed|ing|s)?\b",
             r"\boverr(?:an|unning)\b",
@@ -252,7 +258,7 @@ _TRIGGERS = (
     "control holed process mak recover restor most much part half percent per hold holds holding "
     "wrest assault raid missile drone guided rocket won wins win stronghold bastion purg "
     "capital thirds quarters extend expand kill noose hands besieged black objective goal target "
-    "progress overr left remain yet still ahead"
+    "progress overr left remain yet still ahead initiated descended targets"
 ).split()
 CUE_FINDER = TriggeredPattern(_CUES, _TRIGGERS, by_char=_CUES_BY_CHAR)
 # A word shortly before a cue that turns it into an intent, a future or a denial.
@@ -294,7 +300,7 @@ _TIME_BEFORE = re.compile(
 # "to liberate" is an aim unless the forces were able to, managed to or continued to.
 _DONE_INFINITIVE = re.compile(
     r"\b(?:able|managed|succeeded|continued|continue|continues|continuing|began|begun|"
-    r"started|proceeded|working|work|works|worked)\s+to\s+$",
+    r"started|proceeded|working|work|works|worked|underway|ongoing)\s+to\s+$",
     re.IGNORECASE,
 )
 # A place named only as a reference point: "villages around Hammam al-Alil", "South of Mosul".
@@ -553,8 +559,10 @@ _NAMED_AS = re.compile(
     r"urban|de\s+facto)\s+)*|\s+)(?:stronghold|bastion|(?<=['’]s\s)capital|(?<=s['’]\s)capital))"
     r"|\s+(?P<campaign>offensive|operations?|campaign|battle|war|front(?:line)?s?|ax[ie]s|sector)"
     r"|\s+(?P<facility>(?:screening\s+)?site|camp|junction|checkpoint)"
-    r"|,\s+(?:a|the)\s+(?:[\w-]+\s+){0,2}?(?:which|that)\s+(?:was|had\s+been|has\s+been)\s+"
-    r"(?:\w+\s+)?(?P<retaken>retaken|recaptured|liberated|freed)"
+    r"|,\s+(?:(?:a|the)\s+(?:[\w-]+\s+){0,2}?|(?:(?:just\s+)?(?:north|south|east|west)\w*\s+"
+    r"of\s+\w+,\s+))?(?:which|that)\s+(?:was|had\s+been|has\s+been)\s+"
+    r"(?:\w+\s+)?(?P<retaken>retaken|recaptured|liberated|freed|taken|captured)"
+    r"(?!\s+by\s+(?:the\s+)?(?:ISIS|ISIL|IS|Daesh|Islamic|militants|jihadists|terrorists))"
     r"|\s+(?:(?:central|federal|provincial|local)\s+)?(?P<authority>counter-terrorism|government|"
     r"governor|authorities|officials?|council|police\s+chief|operations\s+command|media\s+office|"
     r"health\s+directorate|prime\s+minister|mayor))\b",

@@ -186,6 +186,15 @@ def status_of(sentence: str, name: str) -> str:
         ("Troops neared the militant stronghold of Mosul last week.", "isis_held"),
         ("Troops retook the former ISIS stronghold of Mosul.", "retaken"),
         ("Iraqi forces advance further into IS stronghold in Mosul", "advance"),
+        ("The town lies 6km north of Karama, which was liberated earlier in the day.", "retaken"),
+        ("They entered Karama, south of Mosul, which was recently taken by the army.", "retaken"),
+        ("They saw Karama, which was captured by IS in 2014.", "isis_held"),
+        # Work under way, attacks begun, the targets of a push: not only an aim.
+        ("Efforts were still underway to clear militants from Kokjeli.", "clearing"),
+        ("At dawn the 9th Division began raiding the areas of Kokjeli.", "advance"),
+        ("Special forces descended on Kokjeli early on Thursday.", "advance"),
+        ("It said the targets of the latest push were Karama and Kokjeli.", "advance"),
+        ("The troops initiated a new push at the edge of Karama.", "advance"),
     ],
 )
 def test_a_sentence_gives_its_place_a_status(sentence, expected):
