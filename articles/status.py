@@ -135,8 +135,13 @@ _CUE_RULES = [
             r"\bstorm(?:ed|ing|s)?\b",
             r"\boverr(?:an|unning)\b",
             r"\bassaults?\s+on\b",
-            r"\b(?:pushed|pushing|pushes|push|moved|moving|broke|breaking|edged|advanced|advancing)"
+            r"\b(?:pushed|pushing|pushes|push|moved|moving|broke|breaking|edged|advanced|advancing|"
+            r"marched|marching|rolled|rolling|poured|pouring)"
             r"\s+(?:\w+\s+)?(?:into|through|inside)\b",
+            # "continued to register gains in Mosul's western Tammuz 17 district", "announce
+            # gains in Mosul Old City".
+            r"(?<!their\s)(?<!its\s)\bgains\s+(?:in|inside)\b",
+            r"\bregister\w*\s+(?:\w+\s+){0,2}?gains\b",
             r"\bopened\s+(?:\w+\s+)?way\s+into\b",
             # "progressing from the south through the Dawasa and Danadan districts".
             r"\bprogress(?:ed|ing|es)?\s+(?:[\w-]+\s+){0,4}?(?:into|through|inside)\b",
@@ -258,7 +263,8 @@ _TRIGGERS = (
     "control holed process mak recover restor most much part half percent per hold holds holding "
     "wrest assault raid missile drone guided rocket won wins win stronghold bastion purg "
     "capital thirds quarters extend expand kill noose hands besieged black objective goal target "
-    "progress overr left remain yet still ahead initiated descended targets"
+    "progress overr left remain yet still ahead initiated descended targets marched marching "
+    "rolled rolling poured pouring gains register"
 ).split()
 CUE_FINDER = TriggeredPattern(_CUES, _TRIGGERS, by_char=_CUES_BY_CHAR)
 # A word shortly before a cue that turns it into an intent, a future or a denial.

@@ -195,6 +195,9 @@ def status_of(sentence: str, name: str) -> str:
         ("Special forces descended on Kokjeli early on Thursday.", "advance"),
         ("It said the targets of the latest push were Karama and Kokjeli.", "advance"),
         ("The troops initiated a new push at the edge of Karama.", "advance"),
+        ("His troops marched into the Karama neighbourhood on Sunday morning.", "advance"),
+        ("Forces continued to register gains in Mosul's western Karama district.", "advance"),
+        ("Iraqi forces announce gains in Mosul Old City", "advance"),
     ],
 )
 def test_a_sentence_gives_its_place_a_status(sentence, expected):
