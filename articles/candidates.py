@@ -66,6 +66,11 @@ _NAME = rf"{_CAP}(?:(?:\s(?:ibn|bin|bint|abu|abi))?[-\s]{_CAP}){{0,2}}"
 _LIST = rf"{_NAME}(?:\s*,\s*{_NAME})*(?:\s*,?\s+and\s+(?:the\s+)?{_NAME})?"
 # What may stand between "villages" and the colon before their list: "of eastern Mosul".
 _COLON_AFTER = rf"(?:\s+(?:of|in)\s+(?:[a-z]+\s+)?{_NAME})?:\s*"
+_SITE_WORDS = (
+    "Mosque Hospital Hotel Church Monastery Street Square Station Palace Shrine Market Cemetery "
+    "Stadium"
+).split()
+_SITE_WORD = "(?:" + "|".join(_SITE_WORDS) + ")"
 _UNRESOLVED = re.compile(
     # A list after a colon: "the liberation of the following villages: Kazkan and Shaquli".
     rf"\b(?:villages|towns){_COLON_AFTER}(?P<rural_colon>{_LIST})"
@@ -81,6 +86,9 @@ _UNRESOLVED = re.compile(
     rf"|\b(?:villages|towns)\b[^.;:!?]{{0,40}}?\bincluding\s+(?:the\s+)?(?P<rural_incl>{_LIST})"
     rf"|\b(?:neighbou?rhoods|districts|quarters)\b[^.;:!?]{{0,40}}?\bincluding\s+(?:the\s+)?"
     rf"(?P<incl>{_LIST})"
+    # A site by its kind: "the Ziwani Mosque", "Ibn Sina Hospital", "al-Kurneish Street". Last:
+    # "Kornish Street area" is an area.
+    rf"|(?P<site>{_CAP}(?:[-\s]{_CAP}){{0,2}}?\s{_SITE_WORD})\b"
 )
 # A list right after a taking verb, which marks its names as places only by the verb: "took
 # back Maflakieh, al-Fatseh and al-Ajbouri", "freed Nu'maniya and Uttshana", "seized control of
@@ -117,10 +125,12 @@ _VILLAGES = re.compile(r"\b[Vv]illages\b")
 _NOT_IN_UNRESOLVED = re.compile(r"[^A-Za-z’'‘\s,-]")
 _UNRESOLVED_TRIGGER = TriggeredPattern(
     re.compile(
-        r"neighbou?rhood|district|quarter|suburb|\b[Hh]ay\b|\b(?:village|camp|area|town)s?\b",
+        r"neighbou?rhood|district|quarter|suburb|\b[Hh]ay\b|\b(?:village|camp|area|town)s?\b"
+        rf"|\b{_SITE_WORD}\b",
         re.I,
     ),
-    ["neighbo", "district", "quarter", "suburb", "hay", "village", "camp", "area", "town"],
+    ["neighbo", "district", "quarter", "suburb", "hay", "village", "camp", "area", "town",
+     *(word.lower() for word in _SITE_WORDS)],
     word_start=False,
 )
 # Capitalised words that open a phrase but are not names of neighbourhoods.
@@ -136,7 +146,7 @@ _NOT_NAMES = frozenset(
         "While During Since And Or But If Although Despite Meanwhile However Residents Officials "
         "Sources Troops Forces City Town Village District Neighbourhood Neighborhood Area Region "
         "Peshmerga Shabak Assyrian Syriac Chaldean Kakai Yezidi Ezidi Coalition Operations Desert "
-        "Border "
+        "Border Historic Grand Great Holy Ancient Famous Main "
         "Refugee Displacement Emergency Transit Screening Camp Camps They We He She It You "
         "Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April "
         "May June July August September October November December"
@@ -616,11 +626,17 @@ def _add_unresolved(
     named = False
     group = m.lastgroup  # each alternative has one group: "before", "after" or "hay"
     g_start = m.start(group)
-    for nm in _ONE_NAME.finditer(m[group]):
-        start, end = g_start + nm.start(), g_start + nm.end()
+    # A site's name is one name with its kind: "Mar Behnam Monastery".
+    spans = (
+        [(0, len(m[group]))]
+        if group == "site"
+        else [nm.span() for nm in _ONE_NAME.finditer(m[group])]
+    )
+    for a, b in spans:
+        start, end = g_start + a, g_start + b
         start = _skip_non_names(section.text, start, end)
-        if start is None:
-            continue
+        if start is None or (group == "site" and " " not in section.text[start:end]):
+            continue  # "the Central Mosque" names no mosque
         named = True
         if start in found:
             continue

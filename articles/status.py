@@ -201,6 +201,8 @@ _CUE_RULES = [
             r"\bfell\s+to\s+(?:the\s+)?(?:Iraqi|government|security|army|federal|Kurdish|Peshmerga)\b",
             r"\b(?:pushed|drove|driven|drive|driving|expelled|kicked|ousted|flushed|chased)\s+"
             r"(?:[\w-]+\s+){0,3}?out\s+of\b",
+            # "dislodged Daesh insurgents from the Ziwani Mosque".
+            r"\bdislodg(?:ed|ing)\s+(?:[\w-]+\s+){1,4}?from\b",
         ],
     ),
     (
@@ -264,7 +266,7 @@ _TRIGGERS = (
     "wrest assault raid missile drone guided rocket won wins win stronghold bastion purg "
     "capital thirds quarters extend expand kill noose hands besieged black objective goal target "
     "progress overr left remain yet still ahead initiated descended targets marched marching "
-    "rolled rolling poured pouring gains register"
+    "rolled rolling poured pouring gains register dislodg"
 ).split()
 CUE_FINDER = TriggeredPattern(_CUES, _TRIGGERS, by_char=_CUES_BY_CHAR)
 # A word shortly before a cue that turns it into an intent, a future or a denial.

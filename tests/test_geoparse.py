@@ -543,6 +543,21 @@ def test_a_place_name_that_qualifies_something_else_is_not_a_place():
     assert places(found) == ["baghdad", "baghdad"]
 
 
+def test_a_site_named_with_its_kind_is_an_unresolved_place():
+    found = parse("Police dislodged insurgents from the Ziwani Mosque and Ibn Sina Hospital.")
+    assert [(m.surface, m.status) for m in found] == [
+        ("Ziwani Mosque", "retaken"),
+        ("Ibn Sina Hospital", "retaken"),
+    ]
+    (found,) = parse("The group destroyed much of the Historic Mar Behnam Monastery.")
+    assert found.surface == "Mar Behnam Monastery"
+    # A kind with no name, or an area named after a street, is no site of its own.
+    assert parse("Forces controlled the Central Mosque and the Main Street.") == []
+    assert [m.surface for m in parse("They were forced out of the Kornish Street area.")] == [
+        "Kornish Street"
+    ]
+
+
 def test_a_towns_airport_is_a_place_of_its_own_within_the_town():
     (found,) = parse("Militias seized Erbil Airport on Wednesday.")
     assert (found.place_key, found.parent_key, found.surface) == (None, "erbil", "Erbil Airport")
