@@ -65,9 +65,18 @@ _DATELINE = re.compile(
     rf"(?:,? (?:{dates.MONTH_PATTERN})\.? \d{{1,2}})?"
     rf"|[A-Z][a-z]+(?: [A-Z][a-z]+)?,? (?:{dates.MONTH_PATTERN})\.? \d{{1,2}}"
     # "Baghdad: The US-backed Iraqi forces launched": a city and a colon before a sentence.
-    r"|[A-Z][a-z]+(?: [A-Z][a-z]+)?(?=: [A-Z]))"
-    # The agency in brackets may end it without a dash: "Mosul, Nov 22 (IANS) Iraqi forces".
-    r"(?:,? ?\([^()\n]{1,40}\)(?: ?[—–:]| --?|(?= [A-Z]))|(?: ?[—–:]| --?))"
+    r"|[A-Z][a-z]+(?: [A-Z][a-z]+)?(?=: [A-Z])"
+    # "Washington, DC, USA –": a city in mixed case, its state or country, then a dash.
+    r"|[A-Z][a-z]+(?: [A-Z][a-z]+)?(?:, ?[A-Z][A-Za-z.]+){1,2}(?=,? ?(?:\( ?)?[—–]))"
+    # The agency in brackets may end it without a dash: "Mosul, Nov 22 (IANS) Iraqi forces";
+    # a bracket the page left empty may stand before the dash: "Washington, DC, USA ( –".
+    r"(?:,? ?\([^()\n]{1,40}\)(?: ?[—–:]| --?|(?= [A-Z]))|(?: ?[—–:]| --?)|,? ?\( ?[—–])"
+)
+# A dateline at the head of a later paragraph, where a copy put the lead first: "...told
+# Sputnik on Tuesday.\n\nMOSCOW (Sputnik) – On Monday, ...". Capitals and an agency only.
+_LATER_DATELINE = re.compile(
+    r"\n\s*[A-Z][A-Z'’./-]+(?: [A-Z][A-Z'’./-]+){0,2}(?:, ?[A-Z][A-Za-z]+(?: [A-Z][a-z]+)?)?"
+    r",? ?\([^()\n]{1,40}\) ?(?:[—–:]|--?)"
 )
 # A city or town named before the parts of it a sentence is about: "two central Mosul
 # neighbourhoods", "Mosul's eastern districts". The claim is the parts', not the city's.
@@ -407,7 +416,7 @@ class _Section:
 
     __slots__ = (
         "name", "text", "_sentences", "_paragraphs", "_banks", "_days", "_carry", "_lead", "infos",
-        "headline", "_headline_day", "_dateline_end",
+        "headline", "_headline_day", "_dateline_end", "_later_datelines",
     )
 
     def __init__(
@@ -428,6 +437,7 @@ class _Section:
         self.headline = ""
         self._headline_day: dates.DateExpr | None | bool = False
         self._dateline_end: int | None = None
+        self._later_datelines: list[tuple[int, int]] | None = None
 
     @property
     def sentence_starts(self) -> list[int]:
@@ -442,6 +452,19 @@ class _Section:
             dateline = _DATELINE.match(self.text) if self.name == "body" else None
             self._dateline_end = dateline.end() if dateline else 0
         return self._dateline_end
+
+    def in_dateline(self, end: int) -> bool:
+        """Whether a name ending at `end` is part of an agency's dateline: where the report was
+        filed, which the sentence's verbs are not about."""
+        if end <= self.dateline_end:
+            return True
+        if self._later_datelines is None:
+            self._later_datelines = (
+                [m.span() for m in _LATER_DATELINE.finditer(self.text)]
+                if self.name == "body" and "(" in self.text
+                else []
+            )
+        return any(a < end <= b for a, b in self._later_datelines)
 
     def beyond_dateline(
         self, start: int, sentence: str, found: list[dates.DateExpr]
@@ -696,7 +719,6 @@ def _mentions_in(
     starts = section.sentence_starts
     count = len(starts)
     status_for = status.status_for
-    dateline_end = section.dateline_end
     cities, with_districts = matcher.cities, matcher.with_districts
     s_start = s_end = index = 0  # the sentence of the candidate before
     for c in cands:
@@ -713,7 +735,7 @@ def _mentions_in(
                 info = sentences[sentence] = _sentence_info(sentence, published)
             stripped, cues, breaks, found_dates, quoted, past = info
         a, b = start - s_start, end - s_start
-        if cues and end > dateline_end:
+        if cues and not section.in_dateline(end):
             claim = status_for(sentence, cues, breaks, a, b)
         else:
             claim = status.MENTIONED

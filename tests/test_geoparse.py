@@ -336,6 +336,8 @@ def test_a_sentence_the_body_repeats_gets_the_same_status_and_date_each_time():
         "Erbil, Nov 3 :",
         "ERBIL, Dec 2, (Agencies):",
         "Erbil, Nov 4 (IANS)",
+        "Erbil, Kurdistan, Iraq –",
+        "Erbil, Kurdistan, Iraq ( –",
     ],
 )
 def test_an_agency_dateline_is_where_the_report_was_filed_not_the_event(dateline):
@@ -358,6 +360,21 @@ def test_the_day_a_dateline_names_is_when_the_story_was_filed():
     # A vague time is read from the dateline's day.
     found = parse("Erbil, Nov 4 (UPI) -- Iraqi forces stormed Zahour overnight.")
     assert found[1].event_date in (dt.date(2016, 11, 3), dt.date(2016, 11, 4))
+
+
+def test_a_dateline_after_the_lead_is_still_a_dateline():
+    found = parse(
+        "Troops are clearing Kokjeli, a spokesman told Sputnik.\n\n"
+        "ERBIL (Sputnik) – Iraqi forces retook Zahour on Thursday."
+    )
+    assert [(m.place_key, m.status) for m in found] == [
+        ("kokjeli", "clearing"),
+        ("erbil", "mentioned"),
+        ("zahour", "retaken"),
+    ]
+    # Later in the body only a place in capitals with its agency is read as one.
+    found = parse("Troops moved on.\n\nIn ERBIL (Sputnik) – forces retook Zahour.")
+    assert [(m.place_key, m.status) for m in found] == [("erbil", "retaken"), ("zahour", "retaken")]
 
 
 def test_a_joint_dateline_names_both_cities_as_mentioned():
