@@ -52,6 +52,9 @@ _CUE_RULES = [
             # "a main objective for the newest offensive is retaking Baaj".
             r"\b(?:objective|goal|target|aim)s?\s+(?:[\w-]+\s+){0,5}?(?:is|was|are|were|"
             r"remains?)\s+(?:to\s+)?(?:liberat|retak|recaptur|captur|clear|free|seiz|tak)\w*",
+            # "These forces are focusing now on controlling the Old City".
+            r"\bfocus\w*\s+(?:now\s+)?on\s+(?:liberat|retak|recaptur|captur|clear|free|seiz|tak|"
+            r"controll|storm|enter)\w*",
             r"\b(?:aim|aims|aimed|aiming|plans?|planned)\s+at\s+(?:\w+\s+)?"
             r"(?:liberat|retak|recaptur|captur|clear|free|seiz)\w*",
             # "the new push for the liberation of Mosul": the campaign, not an event.
@@ -131,7 +134,7 @@ _CUE_RULES = [
             # "the targets of the latest push were Musharifah, Kanisah and Al-Haramat".
             r"\btargets?\s+of\s+(?:the\s+)?(?:\w+\s+)?(?:push|offensive|assault|attack|"
             r"operation)\s+(?:were|was|are|is|included?)\b",
-            r"\b(?:entered|enters|entering|enter)\b",
+            r"\b(?:entered|enters|entering|enter|invaded|invading)\b",
             r"\bstorm(?:ed|ing|s)?\b",
             r"\boverr(?:an|unning)\b",
             r"\bassaults?\s+on\b",
@@ -266,7 +269,7 @@ _TRIGGERS = (
     "wrest assault raid missile drone guided rocket won wins win stronghold bastion purg "
     "capital thirds quarters extend expand kill noose hands besieged black objective goal target "
     "progress overr left remain yet still ahead initiated descended targets marched marching "
-    "rolled rolling poured pouring gains register dislodg"
+    "rolled rolling poured pouring gains register dislodg invad focus"
 ).split()
 CUE_FINDER = TriggeredPattern(_CUES, _TRIGGERS, by_char=_CUES_BY_CHAR)
 # A word shortly before a cue that turns it into an intent, a future or a denial.
@@ -294,12 +297,19 @@ def _guarded(before: str, gerund: bool = False) -> bool:
         return True
     # A condition governs its clause's verb across a longer subject: "until the Iraqi army
     # and police take Tal Afar".
-    return _CONDITION.search(lower) is not None
+    # "He denied reports that Iraqi forces had entered the Al-Karama area".
+    return _CONDITION.search(lower) is not None or (
+        "den" in lower and _DENIED_REPORT.search(lower) is not None
+    )
 
 
 _DENIALS = ("n't", "n’t")
 _BEGAN = re.compile(r"\b(?:began|begun|begin|begins|started|start|starts)\s+$", re.IGNORECASE)
 _CONDITION = re.compile(r"\b(?:until|unless|if|whether)\s+(?:[\w'’-]+\s+){4,7}$")
+_DENIED_REPORT = re.compile(
+    r"\bden(?:ied|ies|y|ying)\s+(?:\w+\s+){0,2}?(?:reports?|claims?|rumou?rs?)\s+(?:that\s+)?"
+    r"(?:[\w'’-]+\s+){0,5}$"
+)
 _TIME_BEFORE = re.compile(
     r"\b(?:day|days|night|nights|week|weeks|month|months|hours|year|years)\s+before\b"
 )
@@ -345,7 +355,7 @@ _REFERENCE = re.compile(
     # "north of Mosul's historic Old City": a city's possessive and an adjective may come first.
     r"\s+(?:just\s+)?(?:the\s+)?(?:capital,?\s+|(?:(?:northern|southern|eastern|western|"
     r"central|nearby|neighbou?ring|Assyrian|Christian|Yazidi|Kurdish|Sunni|Shiite|Turkmen)\s+)?"
-    r"(?:city|town|village|district|area)\s+of\s+)?"
+    r"(?:city|town|village|district|area|(?:archa?eological\s+)?site|ruins)\s+of\s+)?"
     r"(?:(?:central|(?:north|south|east|west)(?:ern)?)\s+)?(?:\w+['’]s\s+)?"
     r"(?:(?:historic|old|densely\s+populated)\s+)?$",
     re.IGNORECASE,

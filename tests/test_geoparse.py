@@ -570,6 +570,7 @@ def test_a_site_named_with_its_kind_is_an_unresolved_place():
     assert found.surface == "Mar Behnam Monastery"
     # A kind with no name, or an area named after a street, is no site of its own.
     assert parse("Forces controlled the Central Mosque and the Main Street.") == []
+    assert parse("Police invaded the Easternmost area and the Westernmost district.") == []
     assert [m.surface for m in parse("They were forced out of the Kornish Street area.")] == [
         "Kornish Street"
     ]

@@ -198,6 +198,10 @@ def status_of(sentence: str, name: str) -> str:
         ("His troops marched into the Karama neighbourhood on Sunday morning.", "advance"),
         ("Forces continued to register gains in Mosul's western Karama district.", "advance"),
         ("Iraqi forces announce gains in Mosul Old City", "advance"),
+        ("Federal Police invaded the districts of Karama and Kokjeli.", "advance"),
+        ("These forces are focusing now on controlling Karama.", "mentioned"),
+        ("He denied reports that Iraqi forces had entered the Karama area.", "mentioned"),
+        ("Troops took a village near the archaeological site of Karama.", "mentioned"),
     ],
 )
 def test_a_sentence_gives_its_place_a_status(sentence, expected):
