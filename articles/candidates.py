@@ -71,6 +71,7 @@ _SITE_WORDS = (
     "Stadium"
 ).split()
 _SITE_WORD = "(?:" + "|".join(_SITE_WORDS) + ")"
+_INCLUDING = r"(?:including|include|includes|included)"
 _UNRESOLVED = re.compile(
     # A list after a colon: "the liberation of the following villages: Kazkan and Shaquli".
     rf"\b(?:villages|towns){_COLON_AFTER}(?P<rural_colon>{_LIST})"
@@ -83,8 +84,9 @@ _UNRESOLVED = re.compile(
     rf"|(?P<rural_before>{_LIST})\s+(?:villages?|camps?|areas?)\b"
     rf"|\b(?:villages?|towns?)\s+of\s+(?P<rural_after>{_LIST})"
     # "retook villages south of Mosul, including Athbah", "districts including Nasr and Aden".
-    rf"|\b(?:villages|towns)\b[^.;:!?]{{0,40}}?\bincluding\s+(?:the\s+)?(?P<rural_incl>{_LIST})"
-    rf"|\b(?:neighbou?rhoods|districts|quarters)\b[^.;:!?]{{0,40}}?\bincluding\s+(?:the\s+)?"
+    # "The liberated villages include Bashkira, Tarjala and Shaquli".
+    rf"|\b(?:villages|towns)\b[^.;:!?]{{0,40}}?\b{_INCLUDING}\s+(?:the\s+)?(?P<rural_incl>{_LIST})"
+    rf"|\b(?:neighbou?rhoods|districts|quarters)\b[^.;:!?]{{0,40}}?\b{_INCLUDING}\s+(?:the\s+)?"
     rf"(?P<incl>{_LIST})"
     # A site by its kind: "the Ziwani Mosque", "Ibn Sina Hospital", "al-Kurneish Street". Last:
     # "Kornish Street area" is an area.

@@ -515,6 +515,8 @@ def test_an_unknown_village_or_camp_is_unresolved_in_the_province():
         ("Aden", "east-mosul"),
     ]
     assert parse("Forces retook villages, including some that were mined.") == []
+    found = parse("The liberated villages include Bashkira, Tarjala and Kharbat Sultan.")
+    assert [m.surface for m in found] == ["Bashkira", "Tarjala", "Kharbat Sultan"]
     # "The villages" is no name: the list after "of" is still read.
     found = parse('"The villages of Al-Nomaniyah and Khazna were recaptured," he said.')
     assert [m.surface for m in found] == ["Al-Nomaniyah", "Khazna"]
