@@ -268,10 +268,14 @@ def _names_no_place(scan: Scan, last: int) -> bool:
     if nxt >= len(scan.words):
         return False
     word = scan.words[nxt]
-    gap = scan.text[scan.offsets[2 * last + 1] : scan.offsets[2 * nxt]]
-    return (gap == "-" and word.lower() in _ATTRIBUTE_AFTER) or (
-        gap == " " and word in _OUTLET_AFTER
-    )
+    if word in _OUTLET_AFTER:
+        want = " "
+    elif word.lower() in _ATTRIBUTE_AFTER:
+        want = "-"
+    else:
+        return False  # most names: no need to look at the gap
+    offsets = scan.offsets
+    return scan.text[offsets[2 * last + 1] : offsets[2 * nxt]] == want
 
 
 def _is_proper_name(words: list[str], folded: list[str], first: int, last: int) -> bool:
