@@ -12,7 +12,13 @@ from typing import TYPE_CHECKING
 from rapidfuzz.distance import Levenshtein
 
 from articles.dates import MONTHS
-from articles.names import TriggeredPattern, fold_word, normalise
+from articles.names import (
+    StemIndex,
+    TriggeredPattern,
+    fold_word,
+    lower_keeps_offsets,
+    normalise,
+)
 
 if TYPE_CHECKING:
     from articles.geoparse import Matcher, _Section
@@ -135,6 +141,7 @@ _UNRESOLVED_TRIGGER = TriggeredPattern(
      *(word.lower() for word in _SITE_WORDS)],
     word_start=False,
 )
+_UNRESOLVED_STEMS = StemIndex(_UNRESOLVED_TRIGGER, _TAKEN_LIST_FINDER)
 # Capitalised words that open a phrase but are not names of neighbourhoods.
 _NOT_NAMES = frozenset(
     (
@@ -575,7 +582,14 @@ def find_unresolved(
     found: dict[int, Candidate] = {}
     tried: dict[int, re.Match[str] | None | bool] = {}
     text = section.text
-    for trigger in _UNRESOLVED_TRIGGER.matches(text):
+    lower = text.lower()
+    if lower_keeps_offsets(text, lower):  # the cue words and the taking verbs in one pass
+        cue_starts, verb_starts = _UNRESOLVED_STEMS.stem_starts(lower)
+        triggers = _UNRESOLVED_TRIGGER.matches_at(text, lower, cue_starts)
+        verbs = _TAKEN_LIST_FINDER.matches_at(text, lower, verb_starts)
+    else:
+        triggers, verbs = _UNRESOLVED_TRIGGER.matches(text), _TAKEN_LIST_FINDER.matches(text)
+    for trigger in triggers:
         # The full pattern only runs in a window around a cue word: it is costly over a body.
         # The full pattern is tried only where a name could begin: the cue word itself
         # ("district of X", "hay X") or a capital shortly before it ("X and Y districts").
@@ -596,7 +610,7 @@ def find_unresolved(
                 matcher, section, m, taken, found, report_bank
             ):
                 break
-    for m in _TAKEN_LIST_FINDER.matches(text):
+    for m in verbs:
         if _taken_list_of_places(text, m):
             _add_unresolved(matcher, section, m, taken, found, report_bank)
     return list(found.values())
@@ -605,18 +619,17 @@ def find_unresolved(
 def _taken_list_of_places(text: str, m: re.Match[str]) -> bool:
     """Whether the names a taking verb took (a _TAKEN_LIST match) are places: said to be
     villages, two or more of them, or one placed by a compass point; no man's first name."""
-    names = []
+    names = 0
+    g_start = m.start("rural_taken")
     for nm in _ONE_NAME.finditer(m["rural_taken"]):
-        first = nm[0].split(None, 1)[0]
-        if first in _MAN_FIRST:
+        if nm[0].split(None, 1)[0] in _MAN_FIRST:
             return False
-        if first not in _NOT_NAMES:
-            names.append(nm)
+        names += _skip_non_names(text, g_start + nm.start(), g_start + nm.end()) is not None
     if not names:
         return False
     return (
         m["villages"] is not None
-        or len(names) >= 2
+        or names >= 2
         or _PLACED_AFTER.match(text, m.end()) is not None
     )
 

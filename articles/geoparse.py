@@ -60,8 +60,10 @@ _QUOTES = frozenset('"“”')
 # was filed, not where the event was: it is only mentioned. A place in capitals, or a place with
 # a day; then perhaps a region or country, a day and an agency in brackets; then a dash (a hyphen
 # after a space: "US-led" is no dateline) or a colon.
+# A place in capitals, perhaps with its region or country: "ERBIL, Kurdistan Region".
+_CAPS_CITY = r"[A-Z][A-Z'’./-]+(?: [A-Z][A-Z'’./-]+){0,2}(?:, ?[A-Z][A-Za-z]+(?: [A-Z][a-z]+)?)?"
 _DATELINE = re.compile(
-    r"\s*(?:[A-Z][A-Z'’./-]+(?: [A-Z][A-Z'’./-]+){0,2}(?:, ?[A-Z][A-Za-z]+(?: [A-Z][a-z]+)?)?"
+    rf"\s*(?:{_CAPS_CITY}"
     rf"(?:,? (?:{dates.MONTH_PATTERN})\.? \d{{1,2}})?"
     rf"|[A-Z][a-z]+(?: [A-Z][a-z]+)?,? (?:{dates.MONTH_PATTERN})\.? \d{{1,2}}"
     # "Baghdad: The US-backed Iraqi forces launched": a city and a colon before a sentence.
@@ -74,10 +76,7 @@ _DATELINE = re.compile(
 )
 # A dateline at the head of a later paragraph, where a copy put the lead first: "...told
 # Sputnik on Tuesday.\n\nMOSCOW (Sputnik) – On Monday, ...". Capitals and an agency only.
-_LATER_DATELINE = re.compile(
-    r"\n\s*[A-Z][A-Z'’./-]+(?: [A-Z][A-Z'’./-]+){0,2}(?:, ?[A-Z][A-Za-z]+(?: [A-Z][a-z]+)?)?"
-    r",? ?\([^()\n]{1,40}\) ?(?:[—–:]|--?)"
-)
+_LATER_DATELINE = re.compile(rf"\n\s*{_CAPS_CITY},? ?\([^()\n]{{1,40}}\) ?(?:[—–:]|--?)")
 # A city or town named before the parts of it a sentence is about: "two central Mosul
 # neighbourhoods", "Mosul's eastern districts". The claim is the parts', not the city's.
 _PART_NOUN = r"(?:neighbou?rhood|district|quarter|suburb)"
