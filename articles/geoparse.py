@@ -68,6 +68,8 @@ _DATELINE = re.compile(
     rf"|[A-Z][a-z]+(?: [A-Z][a-z]+)?,? (?:{dates.MONTH_PATTERN})\.? \d{{1,2}}"
     # "Baghdad: The US-backed Iraqi forces launched": a city and a colon before a sentence.
     r"|[A-Z][a-z]+(?: [A-Z][a-z]+)?(?=: [A-Z])"
+    # "Mosul – The War Media Cell has announced": the same with a dash.
+    r"|[A-Z][a-z]+(?: [A-Z][a-z]+)?(?= [—–] [A-Z])"
     # "Washington, DC, USA –": a city in mixed case, its state or country, then a dash.
     r"|[A-Z][a-z]+(?: [A-Z][a-z]+)?(?:, ?[A-Z][A-Za-z.]+){1,2}(?=,? ?(?:\( ?)?[—–]))"
     # The agency in brackets may end it without a dash: "Mosul, Nov 22 (IANS) Iraqi forces";

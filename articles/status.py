@@ -188,8 +188,16 @@ _CUE_RULES = [
             r"\brecover(?:ed|ing)\b",
             r"\brestor(?:e|ed|es|ing)\b",
             r"\bliberat(?:e|ed|es|ion)\b",
+            # "announced liberating the train station", "after liberating Tal Rayan": done;
+            # not "forces liberating Mosul" or "focus on liberating", still going on.
+            r"\b(?:announc\w*|declar\w*|after|complet\w*|succeeded\s+in|(?:mon|tues|wednes|"
+            r"thurs|fri|satur|sun)day)\s+liberating\b",
             r"\bcleared\b",
             r"\bfreed\b",
+            # "managed to free the three villages": the verb's bare form only after "to", which
+            # the intent and infinitive rules read; "free of", "free passage" are no event.
+            r"(?<=\bto\s)free\b",
+            r"\breclaim(?:ed|ing|s)?\b",
             r"\bcaptur(?:e|ed|es)\b",
             r"\bseiz(?:e|ed|ing)\b",
             r"\bpurg(?:e|ed|ing)\b",
@@ -269,7 +277,8 @@ _TRIGGERS = (
     "wrest assault raid missile drone guided rocket won wins win stronghold bastion purg "
     "capital thirds quarters extend expand kill noose hands besieged black objective goal target "
     "progress overr left remain yet still ahead initiated descended targets marched marching "
-    "rolled rolling poured pouring gains register dislodg invad focus"
+    "rolled rolling poured pouring gains register dislodg invad focus announc declar after "
+    "complet succeeded monday tuesday wednesday thursday friday saturday sunday free reclaim"
 ).split()
 CUE_FINDER = TriggeredPattern(_CUES, _TRIGGERS, by_char=_CUES_BY_CHAR)
 # A word shortly before a cue that turns it into an intent, a future or a denial.
@@ -318,7 +327,9 @@ _TIME_BEFORE = re.compile(
 # "to liberate" is an aim unless the forces were able to, managed to or continued to.
 _DONE_INFINITIVE = re.compile(
     r"\b(?:able|managed|succeeded|continued|continue|continues|continuing|began|begun|"
-    r"started|proceeded|working|work|works|worked|underway|ongoing)\s+to\s+$",
+    r"started|proceeded|working|work|works|worked|underway|ongoing)"
+    # "managed, at noon today, to liberate": a short aside may come between.
+    r"(?:,[^,]{1,30},)?\s+to\s+$",
     re.IGNORECASE,
 )
 # A place named only as a reference point: "villages around Hammam al-Alil", "South of Mosul".
@@ -644,6 +655,30 @@ def taken_itself(sentence: str, cues: list[Cue], claim: str, start: int, end: in
     return after is not None and _TAKEN_SUBJECT.fullmatch(sentence, end, after.start) is not None
 
 
+# A place the forces move towards, which they have not reached: "advanced toward the town of
+# Tal Afar", "moved through al-Farouq street towards Bab al-Toub, Serjkhana and Bab Jadid".
+# Not an offensive begun on it: "began advancing towards the Quds neighbourhood".
+_TOWARD = re.compile(
+    r"\btowards?\s+(?:the\s+)?(?:(?:town|village|city|district|neighbou?rhoods?|areas?|"
+    r"outskirts|edges?|heart|centre|center)\s+of\s+)?"
+    # Not "toward ISIS-held Tel Afar", "toward the recently liberated Tal al-Sultan": the
+    # adjective tells what the place is, which its own cue gives.
+    r"(?:(?:(?![\w-]*(?:held|occupied|controlled|liberated|recaptured|retaken|freed)\b)"
+    r"[\w-]+(?:,|\s+and)?\s+){1,4}?)?$",
+    re.IGNORECASE,
+)
+_TOWARD_BEGUN = re.compile(r"\b(?:began|begun|begin|begins|started|start|starts|launched)\b",
+                           re.IGNORECASE)
+
+
+def _toward(sentence: str, start: int) -> bool:
+    if "toward" not in sentence:
+        return False
+    before = sentence[max(0, start - 80) : start]
+    m = _TOWARD.search(before)
+    return m is not None and not _TOWARD_BEGUN.search(before, 0, m.start())
+
+
 # What comes between a place and a cue after it when the cue is a second verb of the subject.
 _AND_THEN = re.compile(r"\sand\s+(?:then\s+|also\s+|later\s+)?$")
 
@@ -655,7 +690,11 @@ def status_for(sentence: str, cues: list[Cue], breaks: list[int], start: int, en
     named_as = _NAMED_AS.match(sentence, end)
     if named_as:
         return _NAMED_STATUS[named_as.lastgroup]
-    if is_reference_point(sentence, start) or _names_campaign_before(sentence, start):
+    if (
+        is_reference_point(sentence, start)
+        or _names_campaign_before(sentence, start)
+        or _toward(sentence, start)
+    ):
         return MENTIONED
     if len(cues) == 1:
         return cues[0].status

@@ -202,6 +202,20 @@ def status_of(sentence: str, name: str) -> str:
         ("These forces are focusing now on controlling Karama.", "mentioned"),
         ("He denied reports that Iraqi forces had entered the Karama area.", "mentioned"),
         ("Troops took a village near the archaeological site of Karama.", "mentioned"),
+        # A bare "to free" is read as "to liberate" is: done after "managed to", else an aim.
+        ("The army managed to free the three villages of Karama and Kokjeli.", "retaken"),
+        ("Police managed, at noon today, to liberate the village of Karama.", "retaken"),
+        ("Forces launched a push to free Karama.", "advance"),
+        ("The troops are free of any orders to enter Karama.", "mentioned"),
+        ("Iraqi armed forces reclaimed the embattled Karama district on Sunday.", "retaken"),
+        ("The media office announced liberating Karama train station.", "retaken"),
+        ("Forces liberating Karama met stiff resistance.", "fighting"),
+        # Where forces head is not yet reached, unless their offensive on it began.
+        ("Federal police moved through al-Farouq street towards Karama and Kokjeli.", "mentioned"),
+        ("The Hashd advanced south-west toward the town of Karama, the source said.", "mentioned"),
+        ("The army began advancing towards the Karama neighbourhood.", "advance"),
+        ("The division cleared areas near Badush in its advance toward ISIS-held Karama.",
+         "isis_held"),
     ],
 )
 def test_a_sentence_gives_its_place_a_status(sentence, expected):
