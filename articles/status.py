@@ -256,6 +256,8 @@ _CUE_RULES = [
             r"\b(?:air\s+)?raids?\b",
             r"\b(?:missile|drone|guided-missile|rocket)\s+strikes?\b",
             r"\bbombard\w*",
+            # "jets pounded Islamic State locations in the Old City".
+            r"\bpound(?:ed|ing|s)?\b",
             r"\bcounter-?offensive\b",
             r"\bkill(?:ed|ing)\b",
         ],
@@ -278,7 +280,7 @@ _TRIGGERS = (
     "capital thirds quarters extend expand kill noose hands besieged black objective goal target "
     "progress overr left remain yet still ahead initiated descended targets marched marching "
     "rolled rolling poured pouring gains register dislodg invad focus announc declar after "
-    "complet succeeded monday tuesday wednesday thursday friday saturday sunday free reclaim"
+    "complet succeeded monday tuesday wednesday thursday friday saturday sunday free reclaim pound"
 ).split()
 CUE_FINDER = TriggeredPattern(_CUES, _TRIGGERS, by_char=_CUES_BY_CHAR)
 # A word shortly before a cue that turns it into an intent, a future or a denial.

@@ -214,6 +214,7 @@ def status_of(sentence: str, name: str) -> str:
         ("Federal police moved through al-Farouq street towards Karama and Kokjeli.", "mentioned"),
         ("The Hashd advanced south-west toward the town of Karama, the source said.", "mentioned"),
         ("The army began advancing towards the Karama neighbourhood.", "advance"),
+        ("Artillery pounded Karama for several hours.", "fighting"),
         ("The division cleared areas near Badush in its advance toward ISIS-held Karama.",
          "isis_held"),
     ],
