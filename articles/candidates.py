@@ -94,9 +94,29 @@ _UNRESOLVED = re.compile(
     rf"|\b(?:villages|towns)\b[^.;:!?]{{0,40}}?\b{_INCLUDING}\s+(?:the\s+)?(?P<rural_incl>{_LIST})"
     rf"|\b(?:neighbou?rhoods|districts|quarters)\b[^.;:!?]{{0,40}}?\b{_INCLUDING}\s+(?:the\s+)?"
     rf"(?P<incl>{_LIST})"
+    # A name the text gives as a village's or district's: "a small outlying village called
+    # Hsunah", "Sada, a village in the northern limits of the city", "Markaz, a Mosul
+    # sub-district".
+    rf"|\b(?:villages?|towns?)\s*,?\s+(?:called|named)\s+(?:the\s+)?"
+    rf"(?P<rural_called>{_CAP}(?:[-\s](?!Village\b){_CAP}){{0,2}})"
+    rf"|\b(?:neighbou?rhoods?|districts?)\s*,?\s+(?:called|named)\s+(?:the\s+)?"
+    rf"(?P<called>{_NAME})"
+    rf"|(?P<rural_appos>{_NAME}),\s+(?:a|an)\s+(?:[\w-]+\s+){{0,3}}?(?:village|town)\b"
+    rf"|(?P<appos>{_NAME}),\s+(?:a|an)\s+(?:[\w-]+\s+){{0,3}}?"
+    rf"(?:neighbou?rhood|district|sub-district|suburb)\b"
+    # A name whose first word makes it a place: a hill ("Tal al-Rayyan", "Tel Khima"), a
+    # village ("Qaryat Tawilah", "Khirbat X"); in the city a market or a gate ("Souq
+    # al-Ghanam", "Bab-Shams", "Bawabat Narkal").
+    rf"|(?P<rural_formed>(?:Tal|Tel|Khirbat|Khirbet|Qaryat)[-\s]{_CAP}(?:[-\s]{_CAP})?)"
+    rf"|(?P<formed>(?:Souq|Suq|Bawabat|Bab)[-\s]{_CAP}(?:[-\s]{_CAP})?)"
     # A site by its kind: "the Ziwani Mosque", "Ibn Sina Hospital", "al-Kurneish Street". Last:
     # "Kornish Street area" is an area.
     rf"|(?P<site>{_CAP}(?:[-\s]{_CAP}){{0,2}}?\s{_SITE_WORD})\b"
+)
+# The groups whose pattern marks a name as a place wherever it stands, even first in its
+# sentence.
+_MARKED_ANYWHERE = frozenset(
+    {"rural_called", "called", "rural_appos", "appos", "rural_formed", "formed"}
 )
 # A list right after a taking verb, which marks its names as places only by the verb: "took
 # back Maflakieh, al-Fatseh and al-Ajbouri", "freed Nu'maniya and Uttshana", "seized control of
@@ -134,11 +154,12 @@ _NOT_IN_UNRESOLVED = re.compile(r"[^A-Za-z’'‘\s,-]")
 _UNRESOLVED_TRIGGER = TriggeredPattern(
     re.compile(
         r"neighbou?rhood|district|quarter|suburb|\b[Hh]ay\b|\b(?:village|camp|area|town)s?\b"
-        rf"|\b{_SITE_WORD}\b",
+        rf"|\b{_SITE_WORD}\b|\b(?:Tal|Tel|Khirbat|Khirbet|Qaryat|Souq|Suq|Bawabat|Bab)[-\s]",
         re.I,
     ),
     ["neighbo", "district", "quarter", "suburb", "hay", "village", "camp", "area", "town",
-     *(word.lower() for word in _SITE_WORDS)],
+     *(word.lower() for word in _SITE_WORDS),
+     "tal", "tel", "khirb", "qaryat", "souq", "suq", "bawabat", "bab"],
     word_start=False,
 )
 _UNRESOLVED_STEMS = StemIndex(_UNRESOLVED_TRIGGER, _TAKEN_LIST_FINDER)
@@ -677,7 +698,11 @@ def _add_unresolved(
         # it is kept as an unresolved village (geoparse drops the district's match).
         village = rural and folded in matcher.city_districts and _VILLAGES.search(m[0]) is not None
         known = (overlaps or folded in matcher.names) and not village
-        if known or len(folded) < 3 or start == section.sentence_span(start)[0]:
+        if (
+            known
+            or len(folded) < 3
+            or start == section.sentence_span(start)[0] and group not in _MARKED_ANYWHERE
+        ):
             continue
         if rural:
             # A village or camp may lie anywhere in the province: not at a bank of the city.

@@ -549,11 +549,40 @@ def test_names_a_taking_verb_took_are_unresolved_places_when_the_text_places_the
     # One name counts when the text places it.
     found = parse("Another brigade freed Tal al-Dala, in the south of Qairawan.")
     assert [m.surface for m in found if m.place_key is None] == ["Tal al-Dala"]
-    assert parse("Another brigade freed Tal al-Dala after a long siege.") == []
+    assert parse("Another brigade freed Kashif al-Dala after a long siege.") == []
     # Men, peoples and days are not places.
     assert parse("The forces captured Ali and Hassan, two senior ISIS leaders.") == []
     assert parse("Troops freed Yazidi women and captured Abu Bakr al-Baghdadi's aide.") == []
     assert parse("Troops retook Tuesday and Wednesday what they had lost.") == []
+
+
+def test_a_name_the_text_calls_a_village_or_that_begins_with_a_place_word_is_a_place():
+    found = parse("Forces had already captured a small outlying village called Hsunah.")
+    assert [(m.surface, m.parent_key, m.status) for m in found] == [
+        ("Hsunah", "nineveh", "retaken")
+    ]
+    found = parse("Troops went on to liberate an adjacent village, called the Sada Village.")
+    assert [m.surface for m in found] == ["Sada"]
+    # In apposition, even first in its sentence.
+    found = parse("Army forces struck IS targets in Khazna. Sada, a village in the north, fell.")
+    assert [m.surface for m in found] == ["Sada"]
+    found = parse("Some 200 families from Markaz, a Mosul sub-district, reached the camp.")
+    assert [(m.surface, m.parent_key) for m in found if m.place_key is None] == [
+        ("Markaz", "mosul")
+    ]
+    # A hill, a village, a market or a gate by the first word of its name.
+    found = parse("We have taken Tal al-Rayyan and Qaryat Tawilah, he said.")
+    assert [(m.surface, m.parent_key) for m in found] == [
+        ("Tal al-Rayyan", "nineveh"),
+        ("Qaryat Tawilah", "nineveh"),
+    ]
+    found = parse("Troops retook Bab-Shams and Souq al-Ghanam in eastern Mosul.")
+    assert [(m.surface, m.parent_key) for m in found if m.place_key is None] == [
+        ("Bab-Shams", "east-mosul"),
+        ("Souq al-Ghanam", "east-mosul"),
+    ]
+    # Lower case is an English word, not a place.
+    assert parse("The tal grass grew by the bab of the souq.") == []
 
 
 def test_a_place_name_that_qualifies_something_else_is_not_a_place():
