@@ -180,7 +180,11 @@ _NOT_NAMES = frozenset(
         "Southernmost "
         "Refugee Displacement Emergency Transit Screening Camp Camps They We He She It You "
         "Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April "
-        "May June July August September October November December"
+        "May June July August September October November December "
+        # Ranks that follow a list ("the village of Albu Saif, Gen. Abdal Amir said") and
+        # peoples' adjectives ("the northern Syrian village").
+        "Gen General Lt Lieutenant Maj Major Brig Brigadier Col Colonel Capt Captain Staff "
+        "Syrian Turkish Iranian American British French Russian Jordanian Saudi Lebanese"
     ).split()
 )
 

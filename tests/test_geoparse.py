@@ -581,6 +581,11 @@ def test_a_name_the_text_calls_a_village_or_that_begins_with_a_place_word_is_a_p
         ("Bab-Shams", "east-mosul"),
         ("Souq al-Ghanam", "east-mosul"),
     ]
+    # A rank after a list, a people's adjective before a place word: no names.
+    found = parse("Police seized the village of Khazna, Gen. Abdal Amir Yarallah said.")
+    assert [m.surface for m in found] == ["Khazna"]
+    found = parse("The SDF retook the northern Syrian village of Jawees.")
+    assert [m.surface for m in found] == ["Jawees"]
     # Lower case is an English word, not a place.
     assert parse("The tal grass grew by the bab of the souq.") == []
 
