@@ -364,7 +364,7 @@ _REFERENCE = re.compile(
     r"\b(?:told|said|speaking|spoke)\s+(?:\w+\s+){0,2}?(?:in|from)|"
     # "(to the) east of Mosul" is outside it; "in the east of Mosul" is in it.
     r"(?<!\bin\sthe\s)(?<!\bon\sthe\s)(?<!inside\s)\b(?:north|south|east|west)(?:-?(?:east|west))?(?:ern|wards?)?\s+of|"
-    r"\b(?:km|kilometres|kilometers|miles|metres|meters)\s+(?:\w+\s+)?(?:of|from))"
+    r"\b(?:km|kilometres|kilometers|miles|metres|meters)\)?\s+(?:\w+\s+)?(?:of|from))"
     # "north of Mosul's historic Old City": a city's possessive and an adjective may come first.
     r"\s+(?:just\s+)?(?:the\s+)?(?:capital,?\s+|(?:(?:northern|southern|eastern|western|"
     r"central|nearby|neighbou?ring|Assyrian|Christian|Yazidi|Kurdish|Sunni|Shiite|Turkmen)\s+)?"

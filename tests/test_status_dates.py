@@ -215,6 +215,7 @@ def status_of(sentence: str, name: str) -> str:
         ("The Hashd advanced south-west toward the town of Karama, the source said.", "mentioned"),
         ("The army began advancing towards the Karama neighbourhood.", "advance"),
         ("Artillery pounded Karama for several hours.", "fighting"),
+        ("Forces retook Nimrud, some 19 miles (30 kilometers) from Mosul.", "mentioned"),
         ("The division cleared areas near Badush in its advance toward ISIS-held Karama.",
          "isis_held"),
     ],
