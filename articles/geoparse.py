@@ -800,11 +800,19 @@ def _names_parts(city: bool, text: str, start: int, end: int) -> bool:
     )
 
 
-def _mark_primary(mentions: list[FoundMention], published: dt.date) -> None:
+# A city with districts, such as Mosul, is fought over for months: that its districts fell or
+# were entered is its news, more than the fighting in it that most reports also tell of.
+_CITY_RANK = {**status.STATUS_RANK, status.ADVANCE: status.STATUS_RANK[status.FIGHTING] + 0.5}
+
+
+def _mark_primary(
+    mentions: list[FoundMention], published: dt.date, with_districts: frozenset[str]
+) -> None:
     best: dict[str | tuple, tuple] = {}
-    status_rank = status.STATUS_RANK
     for m in mentions:
         key = m.place_key or (None, m.normalised)
+        city = key in with_districts
+        status_rank = _CITY_RANK if city else status.STATUS_RANK
         rank = (
             _SECTION_RANK[m.section],
             m.status != status.MENTIONED,
@@ -814,8 +822,9 @@ def _mark_primary(mentions: list[FoundMention], published: dt.date) -> None:
             # This week's news before older days: "car bombs in Kokjali today" is the report's
             # claim, not "Kokjali was retaken on November 1".
             _this_week(m.event_date, published),
-            # What a report says of a place itself comes before what it says of a district in it.
-            not m.container,
+            # What a report says of a place itself comes before what it says of a district in
+            # it; but of a city with districts, what its districts saw is as much its news.
+            city or not m.container,
             status_rank[m.status],
             _PRECISION_RANK[m.date_precision],
         )
@@ -887,7 +896,7 @@ def geoparse(
         _date_headline(mentions, body_s, published)
     if mentions:
         _mark_containers(matcher, mentions)
-        _mark_primary(mentions, published)
+        _mark_primary(mentions, published, matcher.with_districts)
         _news_from_districts(mentions, published, matcher.chain)
     return mentions
 

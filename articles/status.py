@@ -209,6 +209,8 @@ _CUE_RULES = [
             r"(?<!-)\b(?:controll(?:ed|ing)|controls)\s+(?=(?:the\s+)?(?-i:[A-Z])"
             r"|the\s+(?:\w+\s+)?(?:village|town|district|neighbou?rhood|area|bridge)s?\b)",
             r"\b(?:raised|raising|hoisted|hoisting)\s+(?:the\s+)?(?:\w+\s+)?flags?\b",
+            # "The Iraqi national flag was hoisted over buildings in the villages of".
+            r"\bflags?\s+(?:was|were|has\s+been|have\s+been|had\s+been)\s+(?:raised|hoisted)\b",
             r"\bfell\s+to\s+(?:the\s+)?(?:Iraqi|government|security|army|federal|Kurdish|Peshmerga)\b",
             r"\b(?:pushed|drove|driven|drive|driving|expelled|kicked|ousted|flushed|chased)\s+"
             r"(?:[\w-]+\s+){0,3}?out\s+of\b",
@@ -280,7 +282,8 @@ _TRIGGERS = (
     "capital thirds quarters extend expand kill noose hands besieged black objective goal target "
     "progress overr left remain yet still ahead initiated descended targets marched marching "
     "rolled rolling poured pouring gains register dislodg invad focus announc declar after "
-    "complet succeeded monday tuesday wednesday thursday friday saturday sunday free reclaim pound"
+    "complet succeeded monday tuesday wednesday thursday friday saturday sunday free reclaim pound "
+    "flag"
 ).split()
 CUE_FINDER = TriggeredPattern(_CUES, _TRIGGERS, by_char=_CUES_BY_CHAR)
 # A word shortly before a cue that turns it into an intent, a future or a denial.
@@ -323,13 +326,15 @@ _DENIED_REPORT = re.compile(
 )
 _TIME_BEFORE = re.compile(
     r"\b(?:day|days|night|nights|week|weeks|month|months|hours|year|years)\s+before\b"
+    # "managed, before noon today, to liberate": a time of day, not a condition.
+    r"|\bbefore\s+(?:noon|dawn|midnight|sunrise|sunset|daybreak|nightfall)\b"
 )
 
 
 # "to liberate" is an aim unless the forces were able to, managed to or continued to.
 _DONE_INFINITIVE = re.compile(
     r"\b(?:able|managed|succeeded|continued|continue|continues|continuing|began|begun|"
-    r"started|proceeded|working|work|works|worked|underway|ongoing)"
+    r"started|proceeded|(?P<going>working|work|works|worked|underway|under\s+way|ongoing))"
     # "managed, at noon today, to liberate": a short aside may come between.
     r"(?:,[^,]{1,30},)?\s+to\s+$",
     re.IGNORECASE,
@@ -447,12 +452,17 @@ def _cue_status(sentence: str, rule: str, start: int, end: int) -> str | None:
     before = sentence[max(0, start - 60) : start]
     after = _AFTER_CUE.match(sentence, end)
     told = after.lastgroup if after else None
+    # "to liberate" is an aim, unless the forces managed to (done) or are working to (going).
+    infinitive = rule in _AIMABLE and _after_to(before)
+    done = _DONE_INFINITIVE.search(before) if infinitive else None
     if (
         _guarded(before, sentence.endswith("ing", start, end))
-        or (rule in _AIMABLE and _after_to(before) and not _DONE_INFINITIVE.search(before))
+        or (infinitive and done is None)
         or told == "denied"
     ):
         return MENTIONED
+    if rule == RETAKEN and done is not None and done["going"]:
+        return ADVANCE  # "action was under way to seize Karamlesh": not taken yet
     if rule == ISIS_HELD and told == "by_forces":
         return RETAKEN  # "under the control of the Hashd forces": who holds it is not ISIS
     if rule == ADVANCE:
