@@ -101,9 +101,12 @@ _PART_BEFORE = re.compile(
 _PARTS_BEFORE = re.compile(
     rf"\b(?:{_PART_NOUN}s?|areas?|blocks?)\b[^.;:!?]{{0,60}}?"
     rf"\b(?:in|of|inside|within)\s+(?:the\s+)?"
-    rf"(?:(?:(?:{_COMPASS}|left|right|east|west)\s+)?(?:part|side|half|bank|outskirts)\s+of\s+"
+    rf"(?:(?:(?:{_COMPASS}|(?:north|south)(?:east|west)ern|left|right|east|west)\s+)?"
+    rf"(?:part|side|half|bank|outskirts)\s+of\s+"
     rf"(?:the\s+)?)?"
-    rf"(?:(?:{_COMPASS}|east|west)\s+)?(?:city\s+of\s+)?$",
+    rf"(?:(?:{_COMPASS}|east|west)\s+)?(?:city\s+of\s+)?"
+    # "neighbourhoods in Mosul's Old City": a quarter after its city's name.
+    r"(?:[\w-]+['’]s\s+)?$",
     re.IGNORECASE,
 )
 # The words _PARTS_BEFORE can end with: a city with none of them right before it is spared
@@ -313,6 +316,12 @@ class Matcher:
         # Cities with districts, and the halves they are split in: such a place is retaken only
         # where a sentence says it was ("retook eastern Mosul"), not where places in or near it
         # were ("retook three villages west of Mosul").
+        # A district named as a quarter ("the Old City") may hold neighbourhoods of its own.
+        self.quarters = frozenset(
+            key
+            for key, place in self.places.items()
+            if place.kind == "district" and place.name.lower().startswith("old city")
+        )
         with_districts = {p.parent_key for p in self.places.values() if p.kind == "district"}
         self.with_districts = frozenset(
             key
@@ -720,7 +729,7 @@ def _mentions_in(
     starts = section.sentence_starts
     count = len(starts)
     status_for = status.status_for
-    cities, with_districts = matcher.cities, matcher.with_districts
+    cities, with_districts, quarters = matcher.cities, matcher.with_districts, matcher.quarters
     s_start = s_end = index = 0  # the sentence of the candidate before
     for c in cands:
         start, end = c.start, c.end
@@ -778,14 +787,15 @@ def _mentions_in(
                 # "Zahra and Sukkar neighbourhoods": Sukkar is one of them, not their city;
                 # "parts of the Old City", "villages of Mosul": the sentence's claim is the
                 # parts' (_mark_containers).
-                container=bool(c.keys) and _names_parts(c.keys[0] in cities, text, start, end),
+                container=bool(c.keys)
+                and _names_parts(c.keys[0] in cities, c.keys[0] in quarters, text, start, end),
                 background=background,
             )
         )
     return found
 
 
-def _names_parts(city: bool, text: str, start: int, end: int) -> bool:
+def _names_parts(city: bool, quarter: bool, text: str, start: int, end: int) -> bool:
     """Whether the place at start..end is named as the container of parts of it: "Zahra and
     Sukkar neighbourhoods", "parts of the Old City", and for a city, "villages of Mosul"."""
     # _PART_BEFORE ends in "of" or "of the": look only where "of" is that near.
@@ -793,9 +803,16 @@ def _names_parts(city: bool, text: str, start: int, end: int) -> bool:
         text, max(0, start - 40), start
     ):
         return True
-    return city and (
-        _PARTS_AFTER.match(text, end) is not None
-        or _word_before(text, start) in _PARTS_BEFORE_LAST
+    if city and _PARTS_AFTER.match(text, end) is not None:
+        return True
+    # A quarter of a city holds neighbourhoods too: "al-Faruq neighbourhood, in the
+    # northwestern side of the Old City".
+    return (
+        (city or quarter)
+        and (
+            _word_before(text, start) in _PARTS_BEFORE_LAST
+            or quarter and _word_before(text, start).endswith(("'s", "’s"))
+        )
         and _PARTS_BEFORE.search(text, max(0, start - 100), start) is not None
     )
 

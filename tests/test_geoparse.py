@@ -459,6 +459,18 @@ def test_a_city_named_after_the_parts_retaken_in_it_saw_an_advance(sentence):
     ]
 
 
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Troops captured the al-Faruq neighbourhood, in the northwestern side of the Old City.",
+        "The army retook two more neighbourhoods from Islamic State in Mosul's Old City.",
+    ],
+)
+def test_a_quarter_named_after_neighbourhoods_retaken_in_it_saw_an_advance(sentence):
+    (old_city,) = [m for m in parse(sentence) if m.place_key == "old-city"]
+    assert (old_city.status, old_city.container) == ("advance", True)
+
+
 def test_a_city_or_its_half_retaken_is_retaken_and_parts_of_a_district_are_not_the_district():
     assert [(m.place_key, m.status) for m in parse("Forces retook eastern Mosul.")] == [
         ("mosul", "retaken")
