@@ -138,6 +138,8 @@ _CUE_RULES = [
             r"\bstorm(?:ed|ing|s)?\b",
             r"\boverr(?:an|unning)\b",
             r"\bassaults?\s+on\b",
+            # "The push on Al-Maamun came after", "a recent offensive on Hadher town".
+            r"\b(?:push|offensive|drive)\s+on\b",
             r"\b(?:pushed|pushing|pushes|push|moved|moving|broke|breaking|edged|advanced|advancing|"
             r"marched|marching|rolled|rolling|poured|pouring)"
             r"\s+(?:\w+\s+)?(?:into|through|inside)\b",
@@ -170,6 +172,8 @@ _CUE_RULES = [
             r"\b(?:took|taken|take|takes|taking|gained|regained|wrested|wrest|"
             r"seized|assumed|established|imposed)\s+(?:\w+[-\s]+){0,3}?control\b",
             r"\b(?:full|total|complete)\s+control\b",
+            # "We have attacked and fully control Ghazlani base".
+            r"\b(?:fully|completely|totally)\s+control(?:s|led)?\b",
             # "The ISF are now in control of the districts of al-Jawsaq and al-Tayyaran" (whose
             # subject is ISIS: find_cues makes it ISIS-held).
             r"\bcontrol\s+of\b(?<=\bin control of)",
@@ -216,6 +220,8 @@ _CUE_RULES = [
             r"(?:[\w-]+\s+){0,3}?out\s+of\b",
             # "dislodged Daesh insurgents from the Ziwani Mosque".
             r"\bdislodg(?:ed|ing)\s+(?:[\w-]+\s+){1,4}?from\b",
+            # "Turkish-backed rebels ousted IS from the strategic Syrian town of Al-Bab".
+            r"\b(?:ousted|ousting|evicted|evicting)\s+(?:[\w-]+\s+){1,4}?from\b",
         ],
     ),
     (
@@ -283,7 +289,7 @@ _TRIGGERS = (
     "progress overr left remain yet still ahead initiated descended targets marched marching "
     "rolled rolling poured pouring gains register dislodg invad focus announc declar after "
     "complet succeeded monday tuesday wednesday thursday friday saturday sunday free reclaim pound "
-    "flag"
+    "flag ousted ousting evicted evicting fully completely totally"
 ).split()
 CUE_FINDER = TriggeredPattern(_CUES, _TRIGGERS, by_char=_CUES_BY_CHAR)
 # A word shortly before a cue that turns it into an intent, a future or a denial.
@@ -600,6 +606,8 @@ _NAMED_AS = re.compile(
     r"urban|de\s+facto)\s+)*|\s+)(?:stronghold|bastion|(?<=['’]s\s)capital|(?<=s['’]\s)capital))"
     r"|\s+(?P<campaign>offensive|operations?|campaign|battle|war|front(?:line)?s?|ax[ie]s|sector)"
     r"|\s+(?P<facility>(?:screening\s+)?site|camp|junction|checkpoint)"
+    # "took the Tel Afar-Mosul road": the road, named after the towns it joins.
+    r"|(?:-(?-i:[A-Z])[\w'’]+(?:\s(?-i:[A-Z])[\w'’]+)?)?\s+(?P<road>road|highway|motorway)"
     r"|,\s+(?:(?:a|the)\s+(?:[\w-]+\s+){0,2}?|(?:(?:just\s+)?(?:north|south|east|west)\w*\s+"
     r"of\s+\w+,\s+))?(?:which|that)\s+(?:was|had\s+been|has\s+been)\s+"
     r"(?:\w+\s+)?(?P<retaken>retaken|recaptured|liberated|freed|taken|captured)"
@@ -613,6 +621,7 @@ _NAMED_STATUS = {
     "held": ISIS_HELD,
     "campaign": MENTIONED,
     "facility": MENTIONED,
+    "road": MENTIONED,
     "authority": MENTIONED,
     "retaken": RETAKEN,
 }
