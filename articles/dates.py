@@ -51,7 +51,8 @@ _NUMBERS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "1": 1
 _DATE_RE = re.compile(
     rf"\b(?P<m1>{_MONTH})\.?\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<y1>\d{{4}}))?"
     rf"|\b(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m2>{_MONTH})\b\.?(?:,?\s+(?P<y2>\d{{4}}))?"
-    rf"|\b(?P<wd>{'|'.join(_WEEKDAYS)})\b"
+    # Not a market named for its day: "the Wednesday market" (Souq al-Arbaa).
+    rf"|\b(?P<wd>{'|'.join(_WEEKDAYS)})\b(?!\s+(?:market|souq|souk|bazaar)s?\b)"
     r"|\b(?P<rel>day\s+before\s+yesterday|yesterday|today|tonight|this\s+morning"
     r"|this\s+evening|last\s+night|overnight)\b"
     r"|\b(?P<ago>a|one|two|three|four|five|[1-5])\s+days?\s+ago\b"

@@ -287,6 +287,13 @@ def test_a_weekday_is_the_latest_such_day_up_to_publication():
     assert dates_in("Fighting on Saturday.") == [(dt.date(2016, 10, 29), "relative")]
 
 
+def test_a_market_named_for_its_day_is_no_date():
+    assert dates_in("Police took the Wednesday market and the Friday souq.") == []
+    assert dates_in("Police took the market on Wednesday.") == [
+        (dt.date(2016, 11, 2), "relative")
+    ]
+
+
 @pytest.mark.parametrize(
     ("phrase", "day"),
     [
