@@ -532,6 +532,10 @@ class _Section:
             return None
         if i == 0:
             day = self.headline_day(published)
+            if day is None and len(self.sentence_starts) > 1 and self.same_paragraph(0, 1):
+                # "PMF have recaptured Tel Ghazal. They hoisted the flag, the commander
+                # announced on Sunday": the lead's second sentence dates its first.
+                day = self.lead_date(published)
             return None if day is None else dates.shifted(day, 0, pos, pos)
         carry = self._carry.get(i, False)
         if carry is False:

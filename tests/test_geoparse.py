@@ -790,6 +790,23 @@ def test_a_body_whose_lead_names_no_day_takes_the_headline_s():
     assert {m.event_date for m in found} == {FRIDAY}
 
 
+def test_a_first_sentence_without_a_day_takes_the_next_one_s_in_its_paragraph():
+    body = (
+        "Forces recaptured the Zahour district. They raised the flag there, the commander "
+        "announced on Wednesday.\n\nPolice cleared the Karama district."
+    )
+    found = parse(body, title="Forces retake district")
+    assert {m.place_key: m.event_date for m in found if m.section == "body"} == {
+        "zahour": dt.date(2016, 11, 2),
+        "karama": dt.date(2016, 11, 2),
+    }
+    # Not across a paragraph: a one-sentence lead keeps the report's day.
+    found = parse("Forces recaptured the Zahour district.\n\nOn Wednesday police cleared Karama.")
+    assert [(m.place_key, m.event_date) for m in found if m.place_key == "zahour"] == [
+        ("zahour", FRIDAY)
+    ]
+
+
 def test_a_headline_without_a_day_takes_the_lead_s():
     found = parse(
         "MOSUL, Iraq (AP) — Troops fought on Wednesday in Zahour.", title="Troops fight in Zahour"
