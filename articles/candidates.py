@@ -327,8 +327,62 @@ def _is_proper_name(words: list[str], folded: list[str], first: int, last: int) 
     )
 
 
+# Words right before a name that make it the place an event happened at: "pushed into Nablus",
+# "fighting in Noor", "entered Intisar"; and the words after: "Bakr was declared freed".
+_EVENT_BEFORE = frozenset(
+    fold_word(w)
+    for w in "entered stormed recaptured retook liberated freed cleared invaded".split()
+)
+_EVENT_BEFORE_IN = frozenset(
+    fold_word(w)
+    for w in (
+        "pushed pushing moved moving advanced advancing broke fighting clashes battles "
+        "fought clashed"
+    ).split()
+)
+_EVENT_IN = frozenset(fold_word(w) for w in ("into", "in", "inside"))
+# Between the name and its participle: "Bakr was also declared freed", "Yarmuk is being
+# searched". Not "cleared", which charges can be too.
+_EVENT_BEEN = frozenset(
+    fold_word(w)
+    for w in "was were is has had been being also declared fully finally now".split()
+)
+_EVENT_AFTER = frozenset(
+    fold_word(w) for w in "entered freed liberated retaken recaptured stormed searched".split()
+)
+
+
+_CUSTODY = frozenset(
+    fold_word(w) for w in "jail prison captivity custody detention kidnappers captors".split()
+)
+
+
+def _event_cue(scan: Scan, first: int, last: int) -> bool:
+    """A verb of the front line right before or after the name, in its sentence."""
+    folded = scan.folded
+    if first >= 1 and _same_sentence(scan, first - 1, first):
+        before = folded[first - 1]
+        if before in _EVENT_BEFORE:
+            return True
+        if before in _EVENT_IN and first >= 2 and folded[first - 2] in _EVENT_BEFORE_IN:
+            return True
+    # In the passive only: "Wahda entered the final" is a team; and not a person set free
+    # ("Salam was freed from jail").
+    for i in range(last + 1, min(last + 5, len(folded))):
+        if folded[i] not in _EVENT_BEEN:
+            return (
+                i > last + 1
+                and folded[i] in _EVENT_AFTER
+                and _same_sentence(scan, last, i)
+                and not (i + 2 < len(folded) and folded[i + 2] in _CUSTODY)
+            )
+    return False
+
+
 def _has_cue(scan: Scan, first: int, last: int, section: _Section, start: int, bank: str) -> bool:
     if any(scan.folded[i] in _CUE_WORDS for i in range(first, last + 1)):
+        return True
+    if _event_cue(scan, first, last):
         return True
     lo, hi = max(0, first - 3), min(len(scan.words), last + 4)
     for i in range(lo, first):

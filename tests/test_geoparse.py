@@ -492,6 +492,35 @@ def test_common_word_districts_of_one_city_listed_together_are_places():
     assert parse("Salam had been cleared of charges once before.") == []
 
 
+@pytest.mark.parametrize(
+    ("sentence", "status"),
+    [
+        ("Forces pushed into Intisar on the morning of Jan. 16.", "advance"),
+        ("There was ongoing fighting in Intisar as well.", "fighting"),
+        ("The army entered Intisar on Thursday.", "advance"),
+        ("Salam was also declared freed for the second time.", "retaken"),
+        ("Salam is being searched house to house, he said.", "clearing"),
+    ],
+)
+def test_a_common_word_name_with_a_front_line_verb_next_to_it_is_a_place(sentence, status):
+    (found,) = parse(sentence)
+    name = "Intisar" if "Intisar" in sentence else "Salam"
+    assert (found.surface, found.status) == (name, status)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Salam was freed from jail after two years.",
+        "Salam said the victory had entered history.",
+        "Intisar entered the final of the league.",
+        "Their victory (intisar) was freed of doubt.",
+    ],
+)
+def test_a_common_word_name_near_such_a_verb_in_another_sense_is_not_a_place(sentence):
+    assert parse(sentence) == []
+
+
 def test_a_district_s_name_in_a_list_of_villages_is_a_village():
     found = parse("The army recaptured the villages of al-Buweir, al-Salam and Khazna on Thursday.")
     summary = [(m.place_key, m.surface, m.parent_key) for m in found]
