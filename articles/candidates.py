@@ -66,7 +66,8 @@ _EAST_FINDER = TriggeredPattern(_EAST, ["east", "left", "mosul", "southeast", "n
 _WEST_FINDER = TriggeredPattern(_WEST, ["west", "right", "mosul", "southwest", "northwest"])
 # Possessive: what may follow a capitalised word never begins with a letter or a mark, so giving
 # some back could never let a match succeed; it would only retry every shorter word first.
-_CAP = r"(?:(?:[Aa]l|[Ee]l)[-\s])?[A-Z][a-z’'‘]++"
+# "al-Salam", "Al Salam", and the article glued on: "AlMaroki".
+_CAP = r"(?:(?:[Aa]l|[Ee]l)[-\s]|Al(?=[A-Z][a-z]))?[A-Z][a-z’'‘]++"
 # A name of up to three capitalised words, which a patronymic may join: "Khaled ibn al-Walid".
 _NAME = rf"{_CAP}(?:(?:\s(?:ibn|bin|bint|abu|abi))?[-\s]{_CAP}){{0,2}}"
 _LIST = rf"{_NAME}(?:\s*,\s*{_NAME})*(?:\s*,?\s+and\s+(?:the\s+)?{_NAME})?"

@@ -516,6 +516,14 @@ class _Section:
         starts = self.sentence_starts
         return self.text[starts[i] : starts[i + 1] if i + 1 < len(starts) else len(self.text)]
 
+    def rules_of(self, i: int, published: dt.date) -> _SentenceRules:
+        """The rules read in sentence i, read once for the report."""
+        sentence = self.sentence(i)
+        info = self.infos.get(sentence)
+        if info is None:
+            info = self.infos[sentence] = _sentence_info(sentence, published)
+        return info
+
     def same_paragraph(self, i: int, j: int) -> bool:
         """Whether sentences i and j begin in the same paragraph."""
         starts, paragraphs = self.sentence_starts, self.paragraph_starts
@@ -616,6 +624,14 @@ def _this_week(day: dt.date, published: dt.date) -> bool:
     return 0 <= (published - day).days < 7
 
 
+# A sentence that only lists what the one before spoke of: "The villages include Baskhira,
+# Tarjala and Shaquli", "They are Zahra, Quds and Karama".
+_LIST_OF_BEFORE = re.compile(
+    r"\s*(?:(?:The|These|Those)\s+(?:[\w-]+\s+){0,2}?(?:villages|neighbou?rhoods|districts|"
+    r"areas|towns)|They)\s+(?:include|includes|included|are|were)\b"
+)
+
+
 def _sentence_starts(text: str) -> list[int]:
     bounds = [0]
     for m in _SENTENCE_END.finditer(text):
@@ -694,6 +710,15 @@ class _SentenceRules(NamedTuple):
     quoted: bool
     past: list[dates.DateExpr]  # the times long past it names (dates.BACKGROUND)
 
+    @property
+    def event(self) -> str:
+        """The furthest-along event the sentence tells of, or `mentioned`."""
+        return max(
+            (c.status for c in self.cues),
+            key=status.STATUS_RANK.__getitem__,
+            default=status.MENTIONED,
+        )
+
 
 def _sentence_info(sentence: str, published: dt.date) -> _SentenceRules:
     lower = sentence.lower()
@@ -751,6 +776,10 @@ def _mentions_in(
         a, b = start - s_start, end - s_start
         if cues and not section.in_dateline(end):
             claim = status_for(sentence, cues, breaks, a, b)
+        elif is_body and index and _LIST_OF_BEFORE.match(sentence):
+            # "Nine villages were cleared. The villages include Baskhira, Tarjala and Shaquli":
+            # the list names what the sentence before told of.
+            claim = section.rules_of(index - 1, published).event
         else:
             claim = status.MENTIONED
         if (

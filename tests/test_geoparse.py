@@ -597,6 +597,26 @@ def test_names_a_taking_verb_took_are_unresolved_places_when_the_text_places_the
     assert parse("Troops retook Tuesday and Wednesday what they had lost.") == []
 
 
+def test_a_list_that_names_what_the_sentence_before_told_of_takes_its_status():
+    found = parse(
+        "In less than 24 hours nine villages were cleared. The villages include Bashkira, "
+        "Tarjala and Shaquli."
+    )
+    assert [(m.surface, m.status) for m in found] == [
+        ("Bashkira", "retaken"),
+        ("Tarjala", "retaken"),
+        ("Shaquli", "retaken"),
+    ]
+    # A list that follows no such sentence tells of nothing.
+    found = parse("The villages include Bashkira, Tarjala and Shaquli.")
+    assert {m.status for m in found} == {"mentioned"}
+
+
+def test_an_article_glued_to_a_name_is_part_of_it():
+    found = parse("The PMU captured the villages of Tawal, Wasme AlMaroki, Al-Jaer and Abhiri.")
+    assert [m.surface for m in found] == ["Tawal", "Wasme AlMaroki", "Al-Jaer", "Abhiri"]
+
+
 def test_a_name_the_text_calls_a_village_or_that_begins_with_a_place_word_is_a_place():
     found = parse("Forces had already captured a small outlying village called Hsunah.")
     assert [(m.surface, m.parent_key, m.status) for m in found] == [
