@@ -294,6 +294,9 @@ _ATTRIBUTE_AFTER = frozenset(
 _OUTLET_AFTER = frozenset(
     "Post Times Tribune Herald Gazette Institute Convention Conventions".split()
 )
+# "the Deir Ezzor governorate", "Kirkuk province": the province, not its city (a province the
+# gazetteer holds is matched by its own longer name first).
+_PROVINCE_AFTER = frozenset("governorate governorates province provinces".split())
 
 
 def _names_no_place(scan: Scan, last: int) -> bool:
@@ -301,7 +304,7 @@ def _names_no_place(scan: Scan, last: int) -> bool:
     if nxt >= len(scan.words):
         return False
     word = scan.words[nxt]
-    if word in _OUTLET_AFTER:
+    if word in _OUTLET_AFTER or word.lower() in _PROVINCE_AFTER:
         want = " "
     elif word.lower() in _ATTRIBUTE_AFTER:
         want = "-"
