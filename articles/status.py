@@ -220,6 +220,9 @@ _CUE_RULES = [
             r"(?:[\w-]+\s+){0,3}?out\s+of\b",
             # "dislodged Daesh insurgents from the Ziwani Mosque".
             r"\bdislodg(?:ed|ing)\s+(?:[\w-]+\s+){1,4}?from\b",
+            # "ISIS loses major Mosul bastion", "Daesh militants have lost control of".
+            rf"\b(?<![-\w]){_ISIS}\s+(?:has\s+|have\s+|had\s+)?(?:now\s+|finally\s+)?"
+            r"(?:lost|loses|losing)\b",
             # "Turkish-backed rebels ousted IS from the strategic Syrian town of Al-Bab".
             r"\b(?:ousted|ousting|evicted|evicting)\s+(?:[\w-]+\s+){1,4}?from\b",
         ],
@@ -467,6 +470,8 @@ def _cue_status(sentence: str, rule: str, start: int, end: int) -> str | None:
         or told == "denied"
     ):
         return MENTIONED
+    if rule == RETAKEN and sentence[start:end].endswith(("lost", "loses", "losing")):
+        return RETAKEN  # ISIS lost it: the subject is ISIS by the rule itself
     if rule == RETAKEN and done is not None and done["going"]:
         return ADVANCE  # "action was under way to seize Karamlesh": not taken yet
     if rule == ISIS_HELD and told == "by_forces":
