@@ -946,7 +946,7 @@ def geoparse(
         _date_headline(mentions, body_s, published)
     if mentions:
         _mark_containers(matcher, mentions)
-        _mark_primary(mentions, published, matcher.with_districts)
+        _mark_primary(mentions, published, matcher.with_districts | matcher.quarters)
         _news_from_districts(mentions, published, matcher.chain)
     return mentions
 

@@ -81,6 +81,8 @@ _CUE_RULES = [
             r"(?<!former\s)(?<!one-time\s)\b(?:strongholds?|bastion)\b",
             r"\b(?:ISIS|ISIL|(?-i:IS)|Daesh|Islamic\s+State)['’]?s?\s+(?:de\s+facto\s+)?capital\b",
             r"\bholed\s+up\b",
+            # "ISIL still controls other Assyrian landmarks, including the ruins of Nineveh".
+            rf"(?<![-\w]){_ISIS}\s+(?:still\s+|now\s+|also\s+)?(?:controls|holds)\b",
             # "with only Rashidiyah neighborhood left to be retaken".
             r"\b(?:left|remains?|remaining|yet|still)\s+to\s+be\s+(?:retaken|liberated|"
             r"recaptured|cleared|freed|taken)\b",
@@ -141,7 +143,7 @@ _CUE_RULES = [
             # "The push on Al-Maamun came after", "a recent offensive on Hadher town".
             r"\b(?:push|offensive|drive)\s+on\b",
             r"\b(?:pushed|pushing|pushes|push|moved|moving|broke|breaking|edged|advanced|advancing|"
-            r"marched|marching|rolled|rolling|poured|pouring)"
+            r"marched|marching|rolled|rolling|poured|pouring|went|going)"
             r"\s+(?:\w+\s+)?(?:into|through|inside)\b",
             # "continued to register gains in Mosul's western Tammuz 17 district", "announce
             # gains in Mosul Old City".
@@ -186,6 +188,9 @@ _CUE_RULES = [
             r"|the\s+(?:\w+\s+)?(?:village|town|district|neighbou?rhood|area|city|"
             r"airport|university|base|bridge|hospital|building|complex|compound|mosque|shrine|"
             r"quarter|suburb|camp|hill|station)s?\b)",
+            # "the Mosul Hotel and Tamuz 17 were both taken"; not "taken to hospital".
+            r"\b(?:was|were|been)\s+(?:both\s+|all\s+|also\s+|now\s+)?taken\b"
+            r"(?!\s+(?:to|into|by\s+surprise|aback|hostage|prisoners?|captive|away|over\s+by))",
             r"\brecaptur\w*",
             r"\bretak(?:e|en|es|ing)\b",
             r"\bretook\b",
@@ -292,7 +297,7 @@ _TRIGGERS = (
     "progress overr left remain yet still ahead initiated descended targets marched marching "
     "rolled rolling poured pouring gains register dislodg invad focus announc declar after "
     "complet succeeded monday tuesday wednesday thursday friday saturday sunday free reclaim pound "
-    "flag ousted ousting evicted evicting fully completely totally"
+    "flag ousted ousting evicted evicting fully completely totally was were been went going"
 ).split()
 CUE_FINDER = TriggeredPattern(_CUES, _TRIGGERS, by_char=_CUES_BY_CHAR)
 # A word shortly before a cue that turns it into an intent, a future or a denial.
@@ -343,9 +348,11 @@ _TIME_BEFORE = re.compile(
 # "to liberate" is an aim unless the forces were able to, managed to or continued to.
 _DONE_INFINITIVE = re.compile(
     r"\b(?:able|managed|succeeded|continued|continue|continues|continuing|began|begun|"
-    r"started|proceeded|(?P<going>working|work|works|worked|underway|under\s+way|ongoing))"
-    # "managed, at noon today, to liberate": a short aside may come between.
-    r"(?:,[^,]{1,30},)?\s+to\s+$",
+    r"started|proceeded|(?P<going>working|work|works|worked|underway|under\s+way|ongoing|"
+    r"battling|fighting))"
+    # "managed, at noon today, to liberate", "battling on Wednesday to clear": a short aside
+    # or a day may come between.
+    r"(?:,[^,]{1,30},|\s+on\s+\w+)?\s+to\s+$",
     re.IGNORECASE,
 )
 # A place named only as a reference point: "villages around Hammam al-Alil", "South of Mosul".
