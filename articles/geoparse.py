@@ -329,6 +329,8 @@ class Matcher:
             if key in with_districts
             or place.kind == "region" and place.parent_key in with_districts and place.bank
         )
+        # The places whose summary weighs what their parts saw (_mark_primary).
+        self.holding_parts = self.with_districts | self.quarters
 
     def chain(self, key: str) -> tuple[str, ...]:
         """`key` and its ancestors, as long as each is a known place."""
@@ -946,7 +948,7 @@ def geoparse(
         _date_headline(mentions, body_s, published)
     if mentions:
         _mark_containers(matcher, mentions)
-        _mark_primary(mentions, published, matcher.with_districts | matcher.quarters)
+        _mark_primary(mentions, published, matcher.holding_parts)
         _news_from_districts(mentions, published, matcher.chain)
     return mentions
 

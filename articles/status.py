@@ -332,7 +332,8 @@ def _guarded(before: str, gerund: bool = False) -> bool:
 
 
 _DENIALS = ("n't", "n’t")
-_BEGAN = re.compile(r"\b(?:began|begun|begin|begins|started|start|starts)\s+$", re.IGNORECASE)
+_BEGIN_WORDS = r"(?:began|begun|begin|begins|started|start|starts)"
+_BEGAN = re.compile(rf"\b{_BEGIN_WORDS}\s+$", re.IGNORECASE)
 _CONDITION = re.compile(r"\b(?:until|unless|if|whether)\s+(?:[\w'’-]+\s+){4,7}$")
 _DENIED_REPORT = re.compile(
     r"\bden(?:ied|ies|y|ying)\s+(?:\w+\s+){0,2}?(?:reports?|claims?|rumou?rs?)\s+(?:that\s+)?"
@@ -700,8 +701,7 @@ _TOWARD = re.compile(
     r"[\w-]+(?:,|\s+and)?\s+){1,4}?)?$",
     re.IGNORECASE,
 )
-_TOWARD_BEGUN = re.compile(r"\b(?:began|begun|begin|begins|started|start|starts|launched)\b",
-                           re.IGNORECASE)
+_TOWARD_BEGUN = re.compile(rf"\b(?:{_BEGIN_WORDS}|launched)\b", re.IGNORECASE)
 
 
 def _toward(sentence: str, start: int) -> bool:
