@@ -518,9 +518,9 @@ class _Section:
         starts = self.sentence_starts
         return self.text[starts[i] : starts[i + 1] if i + 1 < len(starts) else len(self.text)]
 
-    def rules_of(self, i: int, published: dt.date) -> _SentenceRules:
-        """The rules read in sentence i, read once for the report."""
-        sentence = self.sentence(i)
+    def rules(self, sentence: str, published: dt.date) -> _SentenceRules:
+        """The rules read in `sentence`: read once for the report, however many places and
+        sections ask (the sections of a report share `infos`)."""
         info = self.infos.get(sentence)
         if info is None:
             info = self.infos[sentence] = _sentence_info(sentence, published)
@@ -585,10 +585,7 @@ class _Section:
         if self._headline_day is False:
             self._headline_day = None
             if self.headline:
-                info = self.infos.get(self.headline)
-                if info is None:
-                    info = self.infos[self.headline] = _sentence_info(self.headline, published)
-                own = info.days
+                own = self.rules(self.headline, published).days
                 if own and _this_week(own[0].date, published):
                     self._headline_day = own[0]
         return self._headline_day
@@ -749,10 +746,9 @@ def _mentions_in(
     section: _Section,
     cands: list[Candidate],
     published: dt.date,
-    sentences: dict[str, _SentenceRules],
     matcher: Matcher,
 ) -> list[FoundMention]:
-    """The mentions of a section's candidates; `sentences` holds the report's sentence rules."""
+    """The mentions of a section's candidates."""
     found: list[FoundMention] = []
     text = section.text
     name = section.name
@@ -771,17 +767,14 @@ def _mentions_in(
             s_end = starts[i] if i < count else len(text)
             sentence = text[s_start:s_end]
             # The rules depend on the sentence alone: a sentence the report repeats is read once.
-            info = sentences.get(sentence)
-            if info is None:
-                info = sentences[sentence] = _sentence_info(sentence, published)
-            stripped, cues, breaks, found_dates, quoted, past = info
+            stripped, cues, breaks, found_dates, quoted, past = section.rules(sentence, published)
         a, b = start - s_start, end - s_start
         if cues and not section.in_dateline(end):
             claim = status_for(sentence, cues, breaks, a, b)
         elif is_body and index and _LIST_OF_BEFORE.match(sentence):
             # "Nine villages were cleared. The villages include Baskhira, Tarjala and Shaquli":
             # the list names what the sentence before told of.
-            claim = section.rules_of(index - 1, published).event
+            claim = section.rules(section.sentence(index - 1), published).event
         else:
             claim = status.MENTIONED
         if (
@@ -918,7 +911,7 @@ def geoparse(
     """Every place mention in a report: headline, then body, then related headlines."""
     # The rules of each sentence, read once however many places and sections ask for them.
     sentences: dict[str, _SentenceRules] = {}
-    title_s, body_s = _Section("title", title), _Section("body", body, sentences)
+    title_s, body_s = _Section("title", title, sentences), _Section("body", body, sentences)
     body_s.headline = title
     scans = [(title_s, matcher.scan(title)), (body_s, matcher.scan(body))]
     # One sense per report: a common-word name confirmed by a cue in the headline or body
@@ -934,7 +927,7 @@ def geoparse(
             mend_misspellings(cands, [c for section in per_section for c in section])
         if cands:
             _resolve(matcher, cands, sec, bank)
-            mentions.extend(_mentions_in(sec, cands, published, sentences, matcher))
+            mentions.extend(_mentions_in(sec, cands, published, matcher))
     # A related headline is read on its own: one the report repeats gives the same mentions.
     related: dict[str, list[FoundMention]] = {}
     for headline in related_titles:
@@ -971,7 +964,7 @@ def _related_mentions(
     scan = matcher.scan(headline)
     if not scan.hits:
         return []
-    sec = _Section("related", headline)
+    sec = _Section("related", headline, sentences)
     own: set[str] = set()
     cands = accept_confirmed(*find_candidates(matcher, sec, scan, own), own)
     if not cands:
@@ -979,7 +972,7 @@ def _related_mentions(
     _resolve(matcher, cands, sec, "")
     for c in cands:
         c.confidence *= 0.9
-    return _mentions_in(sec, cands, published, sentences, matcher)
+    return _mentions_in(sec, cands, published, matcher)
 
 
 def _mark_containers(matcher: Matcher, mentions: list[FoundMention]) -> None:
