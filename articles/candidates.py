@@ -354,8 +354,7 @@ _EVENT_BEEN = frozenset(
 _EVENT_AFTER = frozenset(
     fold_word(w) for w in "entered freed liberated retaken recaptured stormed searched".split()
 )
-
-
+# Where a person is freed from: "Salam was freed from jail" is no place.
 _CUSTODY = frozenset(
     fold_word(w) for w in "jail prison captivity custody detention kidnappers captors".split()
 )
