@@ -64,6 +64,10 @@ _CUE_RULES = [
             # assault on the Old City": what is to come.
             rf"(?:(?<=\bin\s)preparation\s+for|\bahead\s+of)\s+(?:[\w-]+\s+){{0,4}}?"
             rf"{_PLANNED}(?:\s+and\s+{_PLANNED})?\b",
+            # "forces were poised for an assault on Qaraqosh", "gearing up for the battle for":
+            # ready for what has not begun.
+            rf"\b(?:poised|ready|readying|prepared|preparing|gearing\s+up|geared\s+up)\s+for\s+"
+            rf"(?:an?\s+|the\s+)?(?:[\w-]+\s+){{0,2}}?{_PLANNED}s?\b",
         ],
     ),
     (
@@ -103,6 +107,14 @@ _CUE_RULES = [
     (
         "advance",
         [
+            # "killed during the operation to liberate the district": under way (the clearing
+            # rule reads "during operations to clear").
+            rf"\bduring\s+(?:the\s+|an?\s+|their\s+|its\s+)?(?:[\w-]+\s+)?{_CAMPAIGN}\s+"
+            rf"(?:\w+\s+)?to\s+(?:\w+\s+)?(?!clear){_TAKE_VERBS}\w*",
+            # "fighting their way to Albu Saif", "battled its way into the airport".
+            r"\b(?:fought|fighting|fight|fights|battled|battling|battle|battles)\s+"
+            # Not "fought their way out" or "battled their way along two streets".
+            r"(?:their|its|his)\s+way\b(?!\s+(?:out|back|along)\b)",
             # "90 percent of the Old City had been retaken": the same, said the other way round.
             r"(?:\b(?:percent|per\s+cent)|\bmost|\bmuch|\bparts?|\bhalf)\s+of\s+"
             r"(?:[\w'’-]+\s+){1,5}?(?:(?:has|have|had|was|were|is|are)\s+(?:now\s+)?(?:been\s+)?)?"
@@ -206,6 +218,10 @@ _CUE_RULES = [
             # "managed to free the three villages": the verb's bare form only after "to", which
             # the intent and infinitive rules read; "free of", "free passage" are no event.
             r"(?<=\bto\s)free\b",
+            # "fight to oust ISIS from Imam Gharbi", "fighting to drive out IS militants from":
+            # after "to" only, where the intent and infinitive rules read them.
+            r"(?<=\bto\s)(?:oust|expel|evict|dislodge)\b",
+            r"(?<=\bto\s)drive\s+(?:out\b|(?:[\w-]+\s+){1,3}?(?:out\s+of|from)\b)",
             r"\breclaim(?:ed|ing|s)?\b",
             r"\bcaptur(?:e|ed|es)\b",
             r"\bseiz(?:e|ed|ing)\b",
@@ -235,6 +251,10 @@ _CUE_RULES = [
     (
         "clearing",
         [
+            # "killed during operations to clear Bab al-Tob district": the clearing under way,
+            # not an aim (the campaign rule of the intents would read it so).
+            rf"\bduring\s+(?:the\s+|an?\s+|their\s+|its\s+)?(?:[\w-]+\s+)?{_CAMPAIGN}\s+"
+            r"(?:\w+\s+)?to\s+(?:clear|cleanse|comb|secure)\b",
             r"\bclear(?:ing|s)?\b(?!\s+(?:that|to|of|whether|how|in)\b)",
             r"\bcleans\w*",
             r"\bcomb(?:ing|ed|s)?\b",
@@ -297,7 +317,8 @@ _TRIGGERS = (
     "progress overr left remain yet still ahead initiated descended targets marched marching "
     "rolled rolling poured pouring gains register dislodg invad focus announc declar after "
     "complet succeeded monday tuesday wednesday thursday friday saturday sunday free reclaim pound "
-    "flag ousted ousting evicted evicting fully completely totally was were been went going"
+    "flag ousted ousting evicted evicting fully completely totally was were been went going during "
+    "readying prepared gearing geared oust expel evict dislodge"
 ).split()
 CUE_FINDER = TriggeredPattern(_CUES, _TRIGGERS, by_char=_CUES_BY_CHAR)
 # A word shortly before a cue that turns it into an intent, a future or a denial.
@@ -350,7 +371,7 @@ _TIME_BEFORE = re.compile(
 _DONE_INFINITIVE = re.compile(
     r"\b(?:able|managed|succeeded|continued|continue|continues|continuing|began|begun|"
     r"started|proceeded|(?P<going>working|work|works|worked|underway|under\s+way|ongoing|"
-    r"battling|fighting))"
+    r"battling|fighting|fight|fights|battle|battles))"
     # "managed, at noon today, to liberate", "battling on Wednesday to clear": a short aside
     # or a day may come between.
     r"(?:,[^,]{1,30},|\s+on\s+\w+)?\s+to\s+$",
@@ -472,6 +493,10 @@ def _cue_status(sentence: str, rule: str, start: int, end: int) -> str | None:
     # "to liberate" is an aim, unless the forces managed to (done) or are working to (going).
     infinitive = rule in _AIMABLE and _after_to(before)
     done = _DONE_INFINITIVE.search(before) if infinitive else None
+    if infinitive and done is None and sentence.startswith(_AFTER_TO_ONLY, start):
+        # "an offensive to oust ISIL from Mosul": these verbs are read only where the forces
+        # fight or managed to; the campaign they name is left to the other cues.
+        return None
     if (
         _guarded(before, sentence.endswith("ing", start, end))
         or (infinitive and done is None)
@@ -511,6 +536,8 @@ def _cue_status(sentence: str, rule: str, start: int, end: int) -> str | None:
     return rule
 
 
+# The verbs the retaken rules read only after "to".
+_AFTER_TO_ONLY = ("oust", "expel", "evict", "dislodge", "drive")
 _EVENTS = frozenset((ADVANCE, FIGHTING, CLEARING, RETAKEN))
 _HELD_ADJECTIVE = re.compile(
     r"(?:[-\s](?:held|occupied|controlled)|stronghold|bastion)$", re.IGNORECASE

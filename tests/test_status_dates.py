@@ -236,6 +236,16 @@ def status_of(sentence: str, name: str) -> str:
         ("Forces retook Nimrud, some 19 miles (30 kilometers) from Mosul.", "mentioned"),
         ("The division cleared areas near Badush in its advance toward ISIS-held Karama.",
          "isis_held"),
+        # Forces fighting to drive ISIS out are advancing; an offensive named for that aim
+        # leaves the place to the other cues.
+        ("Iraqi forces fight to oust ISIS from Karama", "advance"),
+        ("Troops have been fighting to drive out IS militants from western Mosul.", "advance"),
+        ("Peshmerga stormed Bashiqa in an offensive to oust ISIL from Mosul.", "advance"),
+        ("After fighting their way with gunships to Karama on Monday, troops dug in.", "advance"),
+        ("Troops battled their way along two streets in Karama.", "fighting"),
+        ("Police killed a commander during operations to clear Karama district.", "clearing"),
+        ("Two soldiers died during the operation to liberate Karama.", "advance"),
+        ("Forces were poised for an assault on Karama, which lies 15 km away.", "mentioned"),
     ],
 )
 def test_a_sentence_gives_its_place_a_status(sentence, expected):
