@@ -59,7 +59,10 @@ _DATE_RE = re.compile(
     r"|\b(?P<after>a|one|two|three|[1-3])\s+days?\s+(?:after|later\s+than)\b"
     # A month with no day ("in January", "in late October 2016"), and other times long past.
     rf"|\b(?P<month>{_MONTH})\b(?:,?\s+(?:of\s+)?(?P<year>\d{{4}})\b)?"
-    r"|\b(?P<past>last\s+(?:month|year)|(?:weeks|months|years)\s+ago)\b",
+    r"|\b(?P<past>last\s+(?:month|year)|(?:weeks|months|years)\s+ago"
+    # "areas of already cleared western Mosul", "once-liberated areas": done before the news.
+    r"|(?:already|previously|once)(?=[-\s](?:been\s+)?(?:cleared|liberated|retaken|recaptured|"
+    r"freed|secured)\b))\b",
     re.IGNORECASE,
 )
 DATE_FINDER = TriggeredPattern(
@@ -82,6 +85,9 @@ DATE_FINDER = TriggeredPattern(
         "weeks ago",
         "months ago",
         "years ago",
+        "already",
+        "previously",
+        "once",
     ],
 )
 # A day that names a district: "the July 17 neighbourhood", "The July 17, Iqtisadin, and Rifai
@@ -95,6 +101,8 @@ _DISTRICT_BEFORE = re.compile(
     r"\b(?:neighbou?rhoods?|districts?|quarters?)\s+of\s+(?:(?:al-)?[A-Z][\w'’-]*,?\s+"
     r"(?:and\s+)?){0,4}$"
 )
+# How far back a stated day may lie and still be the report's news: further back is background.
+_NEWS_DAYS = 31
 _RELATIVE_DAYS = {
     "yesterday": -1,
     "today": 0,
@@ -140,7 +148,8 @@ def find_dates(
 
     `matches` are those of DATE_FINDER in `sentence`, for a caller that found them already.
     With `background`, times long past ("last month", "in January" in a March report) are
-    among them too, with precision BACKGROUND and the publication date: they name no day.
+    among them too, with precision BACKGROUND and the publication date: they name no day; so
+    are days stated more than a month before publication, with their own date.
     """
     found: list[DateExpr] = []
     shift_days = 0
@@ -178,6 +187,11 @@ def find_dates(
                 found.append(DateExpr(start, end, published, BACKGROUND))
             continue
         if day is None:
+            continue
+        if background and precision == STATED and (published - day).days > _NEWS_DAYS:
+            # "took over the city of Mosul in 10 June 2014": a day long before the news, which
+            # still dates what the sentence tells of it.
+            found.append(DateExpr(start, end, day, BACKGROUND))
             continue
         if found and precision == STATED and 0 <= start - found[-1].end <= 3:
             # "on Sunday (January 1)": the stated date replaces the weekday it explains.

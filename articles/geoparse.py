@@ -787,12 +787,12 @@ def _mentions_in(
             claim = _AS_CONTAINER[claim]
         found_dates = section.beyond_dateline(s_start, sentence, found_dates)
         when = dates.nearest_date(found_dates, a, b) if found_dates else None
-        # "Eastern Mosul was retaken last month": background, which names no day.
-        background = bool(past) and (
-            dates.nearest_date([*found_dates, *past], a, b).precision == dates.BACKGROUND
-        )
+        # "Eastern Mosul was retaken last month": background, which names no day; "on December
+        # 22" in a February report is background too, and still the day of what it dates.
+        nearest = dates.nearest_date([*found_dates, *past], a, b) if past else None
+        background = nearest is not None and nearest.precision == dates.BACKGROUND
         if background:
-            when = None
+            when = nearest._replace(precision=dates.STATED) if nearest.date != published else None
         elif when is None and is_body and (quoted or section.paragraph_starts_with_quote(start)):
             # A quote carries the date of its attribution in the paragraph before it.
             when = dates.attribution_date(section.previous_paragraph(start), published)

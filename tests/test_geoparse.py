@@ -904,6 +904,27 @@ def test_a_claim_told_as_long_past_is_background():
     )
 
 
+
+def test_a_day_stated_long_before_the_news_or_a_place_already_cleared_is_background():
+    found = parse(
+        "ISIS took over the city of Mosul in 10 June 2014.\n\n"
+        "Iraqi troops shelled Mosul on Thursday.\n\n"
+        "A car bomb killed 23 people in Kokjeli on December 22.",
+        day=dt.date(2017, 2, 10),
+    )
+    primary = {m.place_key: (m.status, m.event_date, m.background) for m in found if m.is_primary}
+    assert primary == {
+        "mosul": ("fighting", dt.date(2017, 2, 9), False),
+        # Background still dated by the day the text gives it.
+        "kokjeli": ("fighting", dt.date(2016, 12, 22), True),
+    }
+    # "Already cleared" tells of before the news, as a day would.
+    for text, background in (
+        ("Militants attacked areas of already cleared western Mosul.", True),
+        ("Militants attacked areas of cleared western Mosul.", False),
+    ):
+        assert [m.background for m in parse(text, day=dt.date(2017, 6, 26))] == [background]
+
 def test_a_bridge_named_by_its_age_or_order_or_the_old_city_may_be_in_lower_case():
     found = parse("Federal Police controlled the old bridge in Mosul on Wednesday.")
     assert [(m.place_key, m.surface, m.status) for m in found][:1] == [
