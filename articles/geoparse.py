@@ -64,8 +64,9 @@ _QUOTES = frozenset('"“”')
 _CAPS_CITY = r"[A-Z][A-Z'’./-]+(?: [A-Z][A-Z'’./-]+){0,2}(?:, ?[A-Z][A-Za-z]+(?: [A-Z][a-z]+)?)?"
 _DATELINE = re.compile(
     rf"\s*(?:{_CAPS_CITY}"
-    rf"(?:,? (?:{dates.MONTH_PATTERN})\.? \d{{1,2}})?"
-    rf"|[A-Z][a-z]+(?: [A-Z][a-z]+)?,? (?:{dates.MONTH_PATTERN})\.? \d{{1,2}}"
+    rf"(?:,? (?:{dates.MONTH_PATTERN})\.? \d{{1,2}}(?:,? \d{{4}})?)?"
+    # "Baghdad, Nov 14, 2016:": a year may follow the day.
+    rf"|[A-Z][a-z]+(?: [A-Z][a-z]+)?,? (?:{dates.MONTH_PATTERN})\.? \d{{1,2}}(?:,? \d{{4}})?"
     # "Baghdad: The US-backed Iraqi forces launched": a city and a colon before a sentence.
     r"|[A-Z][a-z]+(?: [A-Z][a-z]+)?(?=: [A-Z])"
     # "Mosul – The War Media Cell has announced": the same with a dash.
