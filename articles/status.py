@@ -167,7 +167,10 @@ _CUE_RULES = [
             r"\bmade\s+(?:\w+\s+)?way\s+into\b",
             r"\bbreach\w*",
             r"\badvanc(?:e|ed|es|ing)\b",
-            r"\breach(?:ed|ing)?\b",
+            # Not "distributions reached 50,000 people".
+            r"\breach(?:ed|ing)?\b(?!\s+(?:(?:some|about|around|nearly|almost|over|more\s+than)\s+)?"
+            r"\d[\d,.]*(?:\s+million)?\s+(?:people|persons|civilians|families|residents|"
+            r"households|individuals|children|beneficiaries)\b)",
             r"\bpenetrat\w*",
             r"\bclosing\s+in\b",
             r"\bencircl\w*",
@@ -391,6 +394,10 @@ _REFERENCE = re.compile(
     # from: "civilians from Maamoun district".
     r"\b(?:fled|flee|flees|fleeing|escaped|escaping)\s+(?:the\s+)?|"
     r"\b(?:civilians|residents|families|people|villagers|displaced)\s+(?:\w+\s+)?from|"
+    # Where an attack set out from: "The ISF launched the operation from Hajj Ali".
+    r"\b(?:launched|launching|launch|launches|set\s+out|staged)\s+(?:[\w-]+\s+){0,4}?from|"
+    # What a region or road joins: "a bastion which links between Tal Afar town and".
+    r"\b(?:links?|linking|connects?|connecting)\s+between|"
     # Halfway between two places: "about halfway from Irbil to Mosul".
     r"\bhalfway\s+(?:from|between)(?:\s+(?:the\s+)?(?:\w+\s+){0,3}?(?:and|to))?|"
     # Where people live or shelter: "Christians, who stay in Erbil".
@@ -422,7 +429,8 @@ _REFERENCE_FINDER = TriggeredPattern(
     "near around outside close beyond vicinity conference told said speaking spoke north south "
     "east west km kilomet mile met fled flee displaced crossed escaped return arriv "
     "evacuated live living stay shelter road highway route flees escap civilians residents "
-    "families people villagers halfway camp hospital clinic screening site".split(),
+    "families people villagers halfway camp hospital clinic screening site launch set staged "
+    "link connect".split(),
 )
 # Clause breaks: a cue in the mention's own clause beats a nearer one across "while".
 # The alternatives are ";", "\s[-–—]\s", "\s(?:after|amid|...)\b" ("Wahda after heavy

@@ -246,6 +246,13 @@ def status_of(sentence: str, name: str) -> str:
         ("Police killed a commander during operations to clear Karama district.", "clearing"),
         ("Two soldiers died during the operation to liberate Karama.", "advance"),
         ("Forces were poised for an assault on Karama, which lies 15 km away.", "mentioned"),
+        # Where an attack set out from, what a region joins, how many people aid reached.
+        ("The army launched the operation from Karama and is working its way south.",
+         "mentioned"),
+        ("Hatra, an IS bastion which links between Karama and the border, was freed.",
+         "mentioned"),
+        ("Food distributions in eastern Mosul reached 50,000 people this week.", "mentioned"),
+        ("Troops reached Mosul this week.", "advance"),
     ],
 )
 def test_a_sentence_gives_its_place_a_status(sentence, expected):
