@@ -64,6 +64,9 @@ _CUE_RULES = [
             # assault on the Old City": what is to come.
             rf"(?:(?<=\bin\s)preparation\s+for|\bahead\s+of)\s+(?:[\w-]+\s+){{0,4}}?"
             rf"{_PLANNED}(?:\s+and\s+{_PLANNED})?\b",
+            # "The recapture of Mosul would mark the militants' defeat": what is yet to be.
+            r"\b(?:recapture|liberation|retaking|capture|fall|loss)\s+of\s+(?:the\s+)?"
+            r"(?:city\s+of\s+)?(?:[\w'’-]+\s+){1,2}?(?:would|will|could|might|may)\b",
             # "forces were poised for an assault on Qaraqosh", "gearing up for the battle for":
             # ready for what has not begun.
             rf"\b(?:poised|ready|readying|prepared|preparing|gearing\s+up|geared\s+up)\s+for\s+"
@@ -231,6 +234,11 @@ _CUE_RULES = [
             r"\bpurg(?:e|ed|ing)\b",
             r"\bregain(?:ed)?\b",
             r"\b(?:won|wins|win|winning)\s+back\b",
+            # "declared an official end to the campaign to retake Mosul", "declared victory in".
+            r"\bdeclar(?:ed|es|ing|e)\s+(?:an?\s+|the\s+)?(?:official\s+|formal\s+)?"
+            r"(?:end\s+(?:to|of)\s+(?:the\s+)?(?:[\w-]+\s+)?(?:campaign|battle|operations?|"
+            r"offensive|war)(?:\s+(?:to\s+(?:retake|liberate|recapture|free)|for|in|of))?"
+            r"|(?:final\s+)?victory\s+in)\b",
             r"\bsecured\b",
             # "controlled the old bridge", "after controlling Mosul Museum".
             # Not "the Kurdish-controlled Khazir camp".
@@ -321,7 +329,7 @@ _TRIGGERS = (
     "rolled rolling poured pouring gains register dislodg invad focus announc declar after "
     "complet succeeded monday tuesday wednesday thursday friday saturday sunday free reclaim pound "
     "flag ousted ousting evicted evicting fully completely totally was were been went going during "
-    "readying prepared gearing geared oust expel evict dislodge"
+    "readying prepared gearing geared oust expel evict dislodge fall loss"
 ).split()
 CUE_FINDER = TriggeredPattern(_CUES, _TRIGGERS, by_char=_CUES_BY_CHAR)
 # A word shortly before a cue that turns it into an intent, a future or a denial.
@@ -388,8 +396,10 @@ _REFERENCE = re.compile(
     r"|\bnearby(?<=\bfrom\sthe\snearby)|\baround|\boutside|\bclose\s+to|\bbeyond|\bvicinity\s+of|"
     r"\bconference\s+in|"
     # People on the move: "crossed from Baaj into Syria", "arrived at Khazer camp".
+    # Not "fled the battles in Mosul's Old City": what they fled happened there.
     r"\b(?:fled|flee|fleeing|displaced|crossed|escaped|returned|returning|arrived|arriving|"
-    r"evacuated)\s+(?:\w+\s+){0,3}?(?:from|to|at|in|into)|"
+    r"evacuated)\s+(?!(?:the\s+)?(?:heavy\s+|fierce\s+)?(?:battles?|fighting|clashes|violence|"
+    r"bombardment|shelling|air\s*strikes)\b)(?:\w+\s+){0,3}?(?:from|to|at|in|into)|"
     # People on the move, without a preposition: "families fleeing Mosul"; where they come
     # from: "civilians from Maamoun district".
     r"\b(?:fled|flee|flees|fleeing|escaped|escaping)\s+(?:the\s+)?|"

@@ -253,6 +253,13 @@ def status_of(sentence: str, name: str) -> str:
          "mentioned"),
         ("Food distributions in eastern Mosul reached 50,000 people this week.", "mentioned"),
         ("Troops reached Mosul this week.", "advance"),
+        # What people fled that happened there; a victory declared; a capture yet to be.
+        ("Gunmen infiltrated a village as they fled the battles in Mosul's Old City.",
+         "fighting"),
+        ("Families fled from Mosul to the camps.", "mentioned"),
+        ("The premier declared an official end to the campaign to retake Mosul.", "retaken"),
+        ("Abadi declared victory in Mosul on Sunday.", "retaken"),
+        ("The recapture of Mosul would mark the militants' defeat in Iraq.", "mentioned"),
     ],
 )
 def test_a_sentence_gives_its_place_a_status(sentence, expected):
