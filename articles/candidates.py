@@ -185,7 +185,9 @@ _NOT_NAMES = frozenset(
         # Ranks that follow a list ("the village of Albu Saif, Gen. Abdal Amir said") and
         # peoples' adjectives ("the northern Syrian village").
         "Gen General Lt Lieutenant Maj Major Brig Brigadier Col Colonel Capt Captain Staff "
-        "Syrian Turkish Iranian American British French Russian Jordanian Saudi Lebanese"
+        "Syrian Turkish Iranian American British French Russian Jordanian Saudi Lebanese "
+        # The Arabic word for a neighbourhood before its name: "the Hai Sala area".
+        "Hai Hay Hayy"
     ).split()
 )
 
@@ -274,6 +276,10 @@ def _is_person(scan: Scan, first: int, last: int) -> bool:
     if prev >= 0 and words[prev] in _PERSON_BEFORE and _same_sentence(scan, prev, first):
         return True
     nxt = last + 1
+    # An age after the name: "Abu Saif, a 47-year-old resident", "Salam, 35, said".
+    end = scan.offsets[2 * last + 1]
+    if scan.text.startswith((",", " ("), end) and _AGE_AFTER.match(scan.text, end, end + 20):
+        return True
     # A nisba after the name: "Salam al-Obeidi" is a man.
     if nxt + 1 < len(words) and not folded[nxt]:
         after = words[nxt + 1]
@@ -284,6 +290,9 @@ def _is_person(scan: Scan, first: int, last: int) -> bool:
             and offsets[2 * nxt + 2] - offsets[2 * nxt + 1] <= 1
         )
     return False
+
+
+_AGE_AFTER = re.compile(r",\s+(?:an?\s+)?\d{1,3}(?:-year-old\b|,)|\s+\(\d{1,3}\)")
 
 
 # A word after a place's name that makes the name an attribute of something else: "Tehran-backed

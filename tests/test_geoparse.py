@@ -234,6 +234,9 @@ def test_personal_names_are_not_places():
         "Major General Ali Lami said Najaf al-Husseini agreed."
     )
     assert parse(body) == []
+    # A name with an age after it is a person's.
+    found = parse("Abu Saif, a 47-year-old resident, and Salam, 35, fled to Hammam al-Alil.")
+    assert places(found) == ["hammam-al-alil"]
 
 
 def test_country_and_province_names_are_not_output_but_east_mosul_is_mosul():
@@ -277,6 +280,11 @@ def test_a_compass_point_before_a_side_of_the_city_names_that_bank():
 def test_an_unresolved_name_without_a_bank_goes_to_mosul():
     found = parse("Clashes broke out in the district of Wadi Hajar.")
     assert [(m.surface, m.parent_key) for m in found] == [("Wadi Hajar", "mosul")]
+
+
+def test_hai_before_an_unknown_name_is_the_word_for_neighbourhood():
+    found = parse("Huda is from the Hai Sala area of western Mosul.")
+    assert [m.place_key or m.surface for m in found] == ["Sala", "mosul"]
 
 
 def test_an_unresolved_name_keeps_its_patronymic():
