@@ -234,6 +234,10 @@ _CUE_RULES = [
             r"\bpurg(?:e|ed|ing)\b",
             r"\bregain(?:ed)?\b",
             r"\b(?:won|wins|win|winning)\s+back\b",
+            # "we have completed Khazra apartments and other districts of Karkukli": a commander's
+            # word for done with a place; not "completed the training".
+            r"(?:(?<=\bhave\s)|(?<=\bhas\s)|(?<=\bhad\s))completed\s+(?=(?-i:[A-Z])|(?:the\s+)?"
+            r"(?:(?:[\w-]+\s+)?(?:villages?|towns?|districts?|neighbou?rhoods?|areas?)\b))",
             # "declared an official end to the campaign to retake Mosul", "declared victory in".
             r"\bdeclar(?:ed|es|ing|e)\s+(?:an?\s+|the\s+)?(?:official\s+|formal\s+)?"
             r"(?:end\s+(?:to|of)\s+(?:the\s+)?(?:[\w-]+\s+)?(?:campaign|battle|operations?|"

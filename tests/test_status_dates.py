@@ -260,6 +260,8 @@ def status_of(sentence: str, name: str) -> str:
         ("The premier declared an official end to the campaign to retake Mosul.", "retaken"),
         ("Abadi declared victory in Mosul on Sunday.", "retaken"),
         ("The recapture of Mosul would mark the militants' defeat in Iraq.", "mentioned"),
+        ("Today we have completed Karama and other districts, the commander said.", "retaken"),
+        ("Recruits had completed the training in Karama.", "mentioned"),
     ],
 )
 def test_a_sentence_gives_its_place_a_status(sentence, expected):
