@@ -130,4 +130,4 @@ def test_the_geoparser_holds_its_level_on_the_evaluation_set():
     assert result["event_date"] >= FLOOR["event_date"]
 
 
-FLOOR = {"precision": 0.97, "recall": 0.93, "status": 0.77, "event_date": 0.93}
+FLOOR = {"precision": 0.97, "recall": 0.93, "status": 0.77, "event_date": 0.92}
