@@ -28,6 +28,11 @@ _TAKE_VERBS = (
 
 # The campaign as a whole: "the offensive to retake", "the push for the liberation of".
 _CAMPAIGN = r"(?:push|efforts?|bids?|battle|campaign|offensive|operations?|drive)"
+# The campaign under way when something happened: "killed during operations to clear".
+_DURING = (
+    rf"\bduring\s+(?:the\s+|an?\s+|their\s+|its\s+)?(?:[\w-]+\s+)?{_CAMPAIGN}\s+"
+    r"(?:\w+\s+)?to\s+"
+)
 # What a force prepares: "in preparation for the entry and liberation of the old city".
 _PLANNED = (
     r"(?:liberation|entry|storming|assault|attack|recapture|capture|offensive|push|battle|"
@@ -112,8 +117,7 @@ _CUE_RULES = [
         [
             # "killed during the operation to liberate the district": under way (the clearing
             # rule reads "during operations to clear").
-            rf"\bduring\s+(?:the\s+|an?\s+|their\s+|its\s+)?(?:[\w-]+\s+)?{_CAMPAIGN}\s+"
-            rf"(?:\w+\s+)?to\s+(?:\w+\s+)?(?!clear){_TAKE_VERBS}\w*",
+            rf"{_DURING}(?:\w+\s+)?(?!clear){_TAKE_VERBS}\w*",
             # "fighting their way to Albu Saif", "battled its way into the airport".
             r"\b(?:fought|fighting|fight|fights|battled|battling|battle|battles)\s+"
             # Not "fought their way out" or "battled their way along two streets".
@@ -268,8 +272,7 @@ _CUE_RULES = [
         [
             # "killed during operations to clear Bab al-Tob district": the clearing under way,
             # not an aim (the campaign rule of the intents would read it so).
-            rf"\bduring\s+(?:the\s+|an?\s+|their\s+|its\s+)?(?:[\w-]+\s+)?{_CAMPAIGN}\s+"
-            r"(?:\w+\s+)?to\s+(?:clear|cleanse|comb|secure)\b",
+            rf"{_DURING}(?:clear|cleanse|comb|secure)\b",
             r"\bclear(?:ing|s)?\b(?!\s+(?:that|to|of|whether|how|in)\b)",
             r"\bcleans\w*",
             r"\bcomb(?:ing|ed|s)?\b",
