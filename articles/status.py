@@ -148,7 +148,9 @@ _CUE_RULES = [
             r"\b(?:extend|expand)\w*\s+(?:\w+\s+){0,2}?(?:grip|foothold|control|presence)\b",
             r"\b(?:began|begun|begin|begins|launched|launch|launches|started|start|starts|"
             r"kicked\s+off|initiated)\s+(?:\w+\s+){0,3}?(?:offensive|operations?|assault|attack|"
-            r"push|battle|campaign|drive)\b(?:\s+(?:\w+\s+){0,3}?to\s+\w+)?",
+            # "began fresh operations aimed at retaking the Old City": the aim of an operation
+            # begun is where it is under way.
+            r"push|battle|campaign|drive)\b(?:\s+(?:\w+\s+){0,3}?(?:to|aim(?:ed|ing)\s+at)\s+\w+)?",
             # "began raiding the areas of Musheirefa", "descended on the airport".
             r"\b(?:began|begun|started)\s+(?:raiding|attacking|storming|assaulting)\b",
             r"\bdescended\s+on\b",

@@ -27,6 +27,7 @@ def status_of(sentence: str, name: str) -> str:
         ("The troops pushed into Zahour.", "advance"),
         ("Police began the offensive to liberate Hammam.", "advance"),
         ("Forces launched an operation on Saturday to take Hammam.", "advance"),
+        ("Forces began fresh operations aimed at retaking Hammam.", "advance"),
         ("Mosul, the last major city stronghold of ISIS, waits.", "isis_held"),
         ("Heavy fighting is underway in Zahour.", "fighting"),
         ("Units clashed with ISIS at the entrance of Karama.", "fighting"),
