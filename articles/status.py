@@ -175,7 +175,7 @@ _CUE_RULES = [
             r"\bprogress(?:ed|ing|es)?\s+(?:[\w-]+\s+){0,4}?(?:into|through|inside)\b",
             r"\bmade\s+(?:\w+\s+)?way\s+into\b",
             r"\bbreach\w*",
-            r"\badvanc(?:e|ed|es|ing)\b",
+            r"\badvanc(?:e|ed|es|ing|ements?)\b",
             # Not "distributions reached 50,000 people".
             r"\breach(?:ed|ing)?\b(?!\s+(?:(?:some|about|around|nearly|almost|over|more\s+than)\s+)?"
             r"\d[\d,.]*(?:\s+million)?\s+(?:people|persons|civilians|families|residents|"
@@ -417,6 +417,12 @@ _REFERENCE = re.compile(
     r"\b(?:launched|launching|launch|launches|set\s+out|staged)\s+(?:[\w-]+\s+){0,4}?from|"
     # What a region or road joins: "a bastion which links between Tal Afar town and".
     r"\b(?:links?|linking|connects?|connecting)\s+between|"
+    # The far end of what a road joins: "a road linking the city to Syria's Raqqa", "the road
+    # linking Mosul, Iraq's second city, to Dohuk"; what a place is cut off from: "isolating
+    # western Mosul from the town of Tal Afar".
+    r"\b(?:links?|linking|connects?|connecting)\s+(?:[\w'’,-]+\s+){1,5}?(?:to|with)|"
+    r"\b(?:isolat(?:e|es|ed|ing)|cut(?:s|ting)?\s+off|sever(?:s|ed|ing)?)\s+"
+    r"(?:[\w'’,-]+\s+){0,3}?from|"
     # Halfway between two places: "about halfway from Irbil to Mosul".
     r"\bhalfway\s+(?:from|between)(?:\s+(?:the\s+)?(?:\w+\s+){0,3}?(?:and|to))?|"
     # Where people live or shelter: "Christians, who stay in Erbil".
@@ -449,7 +455,7 @@ _REFERENCE_FINDER = TriggeredPattern(
     "east west km kilomet mile met fled flee displaced crossed escaped return arriv "
     "evacuated live living stay shelter road highway route flees escap civilians residents "
     "families people villagers halfway camp hospital clinic screening site launch set staged "
-    "link connect".split(),
+    "link connect isolat cut sever".split(),
 )
 # Clause breaks: a cue in the mention's own clause beats a nearer one across "while".
 # The alternatives are ";", "\s[-–—]\s", "\s(?:after|amid|...)\b" ("Wahda after heavy
@@ -642,7 +648,8 @@ _REFERENCE_HINTS = frozenset(
     "near nearby around outside to beyond of from conference told said speaking spoke fled flee "
     "fleeing displaced crossed escaped returned returning arrived arriving evacuated between "
     "linking connecting flees escaping live lives living lived stay stays staying stayed "
-    "sheltering sheltered halfway camp camps hospital clinic site".split()
+    "sheltering sheltered halfway camp camps hospital clinic site isolating isolate isolated "
+    "isolates off severing severed sever severs".split()
 )
 
 

@@ -28,6 +28,7 @@ def status_of(sentence: str, name: str) -> str:
         ("Police began the offensive to liberate Hammam.", "advance"),
         ("Forces launched an operation on Saturday to take Hammam.", "advance"),
         ("Forces began fresh operations aimed at retaking Hammam.", "advance"),
+        ("Troops have made further advancements in the south of Zahour.", "advance"),
         ("Mosul, the last major city stronghold of ISIS, waits.", "isis_held"),
         ("Heavy fighting is underway in Zahour.", "fighting"),
         ("Units clashed with ISIS at the entrance of Karama.", "fighting"),
@@ -252,6 +253,10 @@ def status_of(sentence: str, name: str) -> str:
          "mentioned"),
         ("Hatra, an IS bastion which links between Karama and the border, was freed.",
          "mentioned"),
+        # The far end of a road taken, what a place is cut off from.
+        ("Forces seized a road north of Mosul linking the city to Syria's Karama.", "mentioned"),
+        ("Police retook the road linking Mosul, the second city, to Karama.", "mentioned"),
+        ("The advance cut off western Mosul from Karama.", "mentioned"),
         ("Food distributions in eastern Mosul reached 50,000 people this week.", "mentioned"),
         ("Troops reached Mosul this week.", "advance"),
         # What people fled that happened there; a victory declared; a capture yet to be.
