@@ -104,7 +104,7 @@ _CUE_RULES = [
             rf"(?<=\bin\sthe\s)hands\s+of\s+{_ISIS}",
             r"\bbesieged\s+in\b",
             r"\blast\s+stand\b",
-            r"\bblack\s+flags?\s+(?:\w+\s+){0,2}?(?:flying|flew|flies|fly)\b",
+            r"\bblack\s+flags?\s+(?:\w+\s+){0,2}?(?:flying|flew|flies|fly|flutter(?:s|ed|ing)?)\b",
             # "tightening the noose around Daesh in the Old City".
             rf"\bnoose\s+(?:around|on)\s+{_ISIS}",
             # "ISIS still holds onto the adjacent Rashidiyah": a subject other than ISIS is
@@ -128,13 +128,15 @@ _CUE_RULES = [
             r"(?:retaken|recaptured|liberated|cleared|captured|seized|freed|secured)\b",
             r"\bprocess\s+of\s+(?:retaking|liberating|recapturing|clearing|taking|capturing)\b",
             r"\b(?:mak(?:e|es|ing)|made)\s+(?:\w+\s+){0,2}?progress\b",
+            # "gained ground in door-to-door fighting in the Old City".
+            r"\bgain(?:ed|ing|s)?\s+ground(?:\s+in\s+(?:[\w-]+\s+){0,2}?(?:fighting|battles?|clashes))?\b",
             # Part of a place taken is an advance into it: "seized most of Tanak", "imposed
             # their control over 40 percent of al-Zanjili". Before the retaken rules, which
             # would otherwise read the same verb at the same place.
             r"\b(?:seiz(?:e|ed|ing)|captur(?:e|ed|ing)|took|take|taken|taking|retook|retak(?:e|en|ing)|"
             r"recaptur(?:e|ed|ing)|liberat(?:e|ed|ing)|clear(?:ed|ing)?|secur(?:e|ed|ing)|"
             r"control(?:led)?|imposed|established|gained)\s+(?:[\w-]+\s+){0,4}?"
-            r"(?:most|much|parts?|half|(?:(?:a|one|two|three)\s+)?(?:quarters?|thirds?)|"
+            r"(?:most|much|parts?|half|(?:(?:a|one|two|three)[\s-]+)?(?:quarters?|thirds?)|"
             r"sections?|portions?|\d+\s*(?:percent|per\s+cent|%))"
             r"\s+of\b",
             # Buildings, streets or ground taken in a place, a foothold or grip widened there:
@@ -163,6 +165,8 @@ _CUE_RULES = [
             r"\bassaults?\s+on\b",
             # "The push on Al-Maamun came after", "a recent offensive on Hadher town".
             r"\b(?:push|offensive|drive)\s+on\b",
+            # "the first day of the new offensive in western Mosul".
+            r"\boffensive\s+in\b",
             r"\b(?:pushed|pushing|pushes|push|moved|moving|broke|breaking|edged|advanced|advancing|"
             r"marched|marching|rolled|rolling|poured|pouring|went|going)"
             r"\s+(?:\w+\s+)?(?:into|through|inside)\b",
@@ -252,7 +256,9 @@ _CUE_RULES = [
             r"\bsecured\b",
             # "controlled the old bridge", "after controlling Mosul Museum".
             # Not "the Kurdish-controlled Khazir camp".
-            r"(?<!-)\b(?:controll(?:ed|ing)|controls)\s+(?=(?:the\s+)?(?-i:[A-Z])"
+            # "the special forces control the Zahra neighborhood".
+            r"(?<!-)\b(?:controll(?:ed|ing)|controls|(?:(?<=forces\s)|(?<=troops\s)|(?<=army\s)|"
+            r"(?<=police\s)|(?<=units\s))control)\s+(?=(?:the\s+)?(?-i:[A-Z])"
             r"|the\s+(?:\w+\s+)?(?:village|town|district|neighbou?rhood|area|bridge)s?\b)",
             r"\b(?:raised|raising|hoisted|hoisting)\s+(?:the\s+)?(?:\w+\s+)?flags?\b",
             # "The Iraqi national flag was hoisted over buildings in the villages of".
@@ -337,7 +343,7 @@ _TRIGGERS = (
     "progress overr left remain yet still ahead initiated descended targets marched marching "
     "rolled rolling poured pouring gains register dislodg invad focus announc declar after "
     "complet succeeded monday tuesday wednesday thursday friday saturday sunday free reclaim pound "
-    "flag ousted ousting evicted evicting fully completely totally was were been went going during "
+    "flag ousted ousting gain evicted evicting fully completely totally was were been went going during "
     "readying prepared gearing geared oust expel evict dislodge fall loss"
 ).split()
 CUE_FINDER = TriggeredPattern(_CUES, _TRIGGERS, by_char=_CUES_BY_CHAR)
@@ -578,7 +584,8 @@ _HELD_ADJECTIVE = re.compile(
 # What may stand between such a verb and the adjective: "of the key", "the", "a".
 _OBJECT_GAP = re.compile(
     r"\s+(?:(?:further|deeper|farther|of|into|in|inside|on|over)\s+){0,2}(?:(?:the|a|an)\s+)?"
-    r"(?:\w+\s+)?",
+    # "to retake Mosul's last ISIL-held parts": a city's possessive may come first.
+    r"(?:\w+['’]s\s+)?(?:\w+\s+)?",
     re.IGNORECASE,
 )
 # What the words right after a cue tell of it, in one regex (one call per cue), first match
