@@ -543,9 +543,11 @@ class _Section:
             return None
         if i == 0:
             day = self.headline_day(published)
-            if day is None and len(self.sentence_starts) > 1 and self.same_paragraph(0, 1):
+            if day is None and len(self.sentence_starts) > 1:
                 # "PMF have recaptured Tel Ghazal. They hoisted the flag, the commander
-                # announced on Sunday": the lead's second sentence dates its first.
+                # announced on Sunday": the lead's second sentence dates its first; so does the
+                # next paragraph after a lead of one sentence ("Troops pushed deeper into Mosul.
+                # ... launched a push on five neighbourhoods early Thursday").
                 day = self.lead_date(published)
             return None if day is None else dates.shifted(day, 0, pos, pos)
         carry = self._carry.get(i, False)
