@@ -343,8 +343,8 @@ _TRIGGERS = (
     "progress overr left remain yet still ahead initiated descended targets marched marching "
     "rolled rolling poured pouring gains register dislodg invad focus announc declar after "
     "complet succeeded monday tuesday wednesday thursday friday saturday sunday free reclaim pound "
-    "flag ousted ousting gain evicted evicting fully completely totally was were been went going during "
-    "readying prepared gearing geared oust expel evict dislodge fall loss"
+    "flag ousted ousting evicted evicting fully completely totally was were been went going during "
+    "readying prepared gearing geared oust expel evict dislodge fall loss gain"
 ).split()
 CUE_FINDER = TriggeredPattern(_CUES, _TRIGGERS, by_char=_CUES_BY_CHAR)
 # A word shortly before a cue that turns it into an intent, a future or a denial.
