@@ -115,7 +115,10 @@
     const lon = numberIn(lonInput);
     if (validLatLng(lat, lon)) {
       place(L.latLng(lat, lon));
-      if (radius() > 0) map.fitBounds(circle.getBounds(), { maxZoom: 15, padding: [20, 20] });
+      // Without animation: the view is final when the map says it is ready.
+      if (radius() > 0) {
+        map.fitBounds(circle.getBounds(), { maxZoom: 15, padding: [20, 20], animate: false });
+      }
     }
     container.dataset.ready = "true";
   }
