@@ -83,6 +83,7 @@ def status_of(sentence: str, name: str) -> str:
         ("The group is now besieged in Zahour, its last corner of the city.", "isis_held"),
         ("IS is making its last stand in Zahour.", "isis_held"),
         ("Zahour, where their black flag has been flying since 2014, waits.", "isis_held"),
+        ("Zahour, where the group's black flag fluttered for three years, waits.", "isis_held"),
         ("Troops raised the Iraqi flag over Zahour.", "retaken"),
         ("Iraqi forces entered the IS-held city of Mosul.", "advance"),
         ("Forces took control of the key Daesh-held districts such as Zahour.", "retaken"),
