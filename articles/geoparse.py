@@ -538,7 +538,8 @@ class _Section:
         """The day a place at `pos` in sentence i happened on, when the sentence names none:
         that of the sentence before, moved by "the following day" or "a day after", or kept
         within a paragraph ("On Sunday, forces began a push. They entered Zahra."); in a later
-        paragraph, the lead's (lead_date). The first sentence takes the headline's, if any."""
+        paragraph, the lead's (lead_date). The first sentence takes the headline's, else the
+        one the sentence after it names (lead_date)."""
         if depth == 0:
             return None
         if i == 0:
@@ -838,14 +839,12 @@ def _names_parts(city: bool, quarter: bool, text: str, start: int, end: int) -> 
         return True
     # A quarter of a city holds neighbourhoods too: "al-Faruq neighbourhood, in the
     # northwestern side of the Old City".
+    if not (city or quarter):
+        return False
+    before = _word_before(text, start)
     return (
-        (city or quarter)
-        and (
-            _word_before(text, start) in _PARTS_BEFORE_LAST
-            or quarter and _word_before(text, start).endswith(("'s", "’s"))
-        )
-        and _PARTS_BEFORE.search(text, max(0, start - 100), start) is not None
-    )
+        before in _PARTS_BEFORE_LAST or quarter and before.endswith(("'s", "’s"))
+    ) and _PARTS_BEFORE.search(text, max(0, start - 100), start) is not None
 
 
 # A city with districts, such as Mosul, is fought over for months: that its districts fell or
@@ -854,12 +853,12 @@ _CITY_RANK = {**status.STATUS_RANK, status.ADVANCE: status.STATUS_RANK[status.FI
 
 
 def _mark_primary(
-    mentions: list[FoundMention], published: dt.date, with_districts: frozenset[str]
+    mentions: list[FoundMention], published: dt.date, holding_parts: frozenset[str]
 ) -> None:
     best: dict[str | tuple, tuple] = {}
     for m in mentions:
         key = m.place_key or (None, m.normalised)
-        city = key in with_districts
+        city = key in holding_parts
         status_rank = _CITY_RANK if city else status.STATUS_RANK
         rank = (
             _SECTION_RANK[m.section],
