@@ -153,6 +153,10 @@ _CUE_RULES = [
             # "began fresh operations aimed at retaking the Old City": the aim of an operation
             # begun is where it is under way.
             r"push|battle|campaign|drive)\b(?:\s+(?:\w+\s+){0,3}?(?:to|aim(?:ed|ing)\s+at)\s+\w+)?",
+            # "resumed an offensive to rid eastern Mosul from the Islamic State", "the renewed
+            # push on west Mosul": an assault taken up again is under way again.
+            r"\b(?:resumed|resumes|resume|resuming|renewed|renews|renew)\s+(?:\w+\s+){0,2}?"
+            r"(?:offensive|operations?|assault|push|campaign|drive)\b",
             # "began raiding the areas of Musheirefa", "descended on the airport".
             r"\b(?:began|begun|started)\s+(?:raiding|attacking|storming|assaulting)\b",
             r"\bdescended\s+on\b",
@@ -330,7 +334,7 @@ _TRIGGERS = (
     "aim plan seek sought try tri attempt fail intend prepar expected hope hoping vow want bid "
     "ready poised set push effort battl campaign offensive operation drive order before under "
     "controlled held occupied seized captured overrun isis isil is- is's is’s daesh militant "
-    "jihadist last began begun begin launch start kicked enter storm moved moving broke "
+    "jihadist last began begun begin launch start resum renew kicked enter storm moved moving broke "
     "breaking edged advanc opened made breach reach penetrat closing encircl surround approach "
     "took taken take taking gained regained seiz assumed established imposed full total complete "
     "recaptur retak retook liberat cleared freed captur regain secur raised raising hoisted "

@@ -28,6 +28,8 @@ def status_of(sentence: str, name: str) -> str:
         ("Police began the offensive to liberate Hammam.", "advance"),
         ("Forces launched an operation on Saturday to take Hammam.", "advance"),
         ("Forces began fresh operations aimed at retaking Hammam.", "advance"),
+        ("Forces on Thursday resumed an offensive to rid Hammam of ISIS.", "advance"),
+        ("Police have resumed operations in Hammam after a two-week lull.", "advance"),
         ("Troops have made further advancements in the south of Zahour.", "advance"),
         ("Forces gained ground in door-to-door fighting in Zahour.", "advance"),
         ("Troops have captured more than three-quarters of Zahour.", "advance"),
