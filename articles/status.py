@@ -665,12 +665,26 @@ _REFERENCE_HINTS = frozenset(
 )
 
 
+# Fighting around a place is fighting there: "battling Daesh on Thursday around Mosul's Old
+# City", "Heavy fighting was also reported around Mosul Museum"; not "the battle for the general
+# area around Mosul".
+_FIGHT_AROUND = re.compile(
+    r"\b(?:fight(?:ing|s)?|fought|battl\w*|clash\w*)\b(?!\s+for\b)[^.;:]{0,40}?\baround\s+"
+    r"(?:the\s+)?"
+    r"(?:\w+['’]s\s+)?(?:(?:historic|old|centuries-old)\s+)?$",
+    re.IGNORECASE,
+)
+
+
 def is_reference_point(sentence: str, start: int) -> bool:
     """The place at `start` is named only to locate something else."""
     before = sentence[max(0, start - 50) : start]
     lower = before.lower()
     # rsplit: only the last words are wanted (split()[-6:] gives the same).
-    if not _REFERENCE_HINTS.intersection(lower.rsplit(None, 6)[-6:]):
+    last = lower.rsplit(None, 6)[-6:]
+    if not _REFERENCE_HINTS.intersection(last):
+        return False
+    if "around" in last and _FIGHT_AROUND.search(sentence, max(0, start - 90), start):
         return False
     return _REFERENCE_FINDER.found_in(before, lower)
 

@@ -39,6 +39,8 @@ def status_of(sentence: str, name: str) -> str:
         ("In Mosul proper, the special forces control the Zahour neighborhood.", "retaken"),
         ("Mosul, the last major city stronghold of ISIS, waits.", "isis_held"),
         ("Heavy fighting is underway in Zahour.", "fighting"),
+        ("Rain slowed forces battling Daesh on Thursday around Zahour.", "fighting"),
+        ("Peshmerga entered it as part of the battle for the area around Zahour.", "mentioned"),
         ("Units clashed with ISIS at the entrance of Karama.", "fighting"),
         ("Troops are carrying out cleansing operations in Kokjeli.", "clearing"),
         ("They are combing Kokjeli for mines.", "clearing"),
