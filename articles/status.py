@@ -229,10 +229,11 @@ _CUE_RULES = [
             r"\brecover(?:ed|ing)\b",
             r"\brestor(?:e|ed|es|ing)\b",
             r"\bliberat(?:e|ed|es|ion)\b",
-            # "announced liberating the train station", "after liberating Tal Rayan": done;
-            # not "forces liberating Mosul" or "focus on liberating", still going on.
+            # "announced liberating the train station", "after liberating Tal Rayan", "after
+            # capturing the al-Nuri Mosque": done; not "forces liberating Mosul" or "focus on
+            # liberating", still going on.
             r"\b(?:announc\w*|declar\w*|after|complet\w*|succeeded\s+in|(?:mon|tues|wednes|"
-            r"thurs|fri|satur|sun)day)\s+liberating\b",
+            r"thurs|fri|satur|sun)day)\s+(?:liberating|capturing)\b",
             r"\bcleared\b",
             r"\bfreed\b",
             # "managed to free the three villages": the verb's bare form only after "to", which

@@ -45,6 +45,7 @@ def status_of(sentence: str, name: str) -> str:
         ("Troops are carrying out cleansing operations in Kokjeli.", "clearing"),
         ("They are combing Kokjeli for mines.", "clearing"),
         ("Police recaptured Intisar from ISIS.", "retaken"),
+        ("They moved on after capturing the hugely symbolic Intisar on Thursday.", "retaken"),
         ("Forces had taken near total control of Intisar.", "retaken"),
         ("Soldiers raised the Iraqi flag over Intisar.", "retaken"),
         ("Our troops were able to liberate Intisar.", "retaken"),
