@@ -83,6 +83,11 @@ _UNRESOLVED = re.compile(
     # A list after a colon: "the liberation of the following villages: Kazkan and Shaquli".
     rf"\b(?:villages|towns){_COLON_AFTER}(?P<rural_colon>{_LIST})"
     rf"|\b(?:neighbou?rhoods|districts|quarters){_COLON_AFTER}(?P<colon>{_LIST})"
+    # A list set off by commas after the word: "recaptured two heavily populated
+    # neighborhoods, Al-Kur and Al-Tawafa, in the Old City".
+    rf"|\b(?:neighbou?rhoods|districts|quarters),\s+"
+    rf"(?P<comma>{_NAME}(?:\s*,\s*{_NAME})*\s*,?\s+and\s+(?:the\s+)?{_NAME})"
+    r"(?=\s*[,.;)]|\s+(?:in|of|on|near)\b)"
     rf"|(?P<before>{_LIST})\s+(?:neighbou?rhoods?|districts?|quarters?|suburbs?)\b"
     rf"|\b(?:neighbou?rhoods?|districts?|quarters?)\s+of\s+(?P<after>{_LIST})"
     rf"|\b[Hh]ay\s+(?P<hay>{_NAME})"

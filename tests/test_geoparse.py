@@ -585,6 +585,14 @@ def test_an_unknown_village_or_camp_is_unresolved_in_the_province():
         ("Karkukli", "east-mosul"),
         ("Maliyin", "east-mosul"),
     ]
+    found = parse("Police retook two crowded neighbourhoods, Al-Kur and Al-Tawafa, in west Mosul.")
+    assert [(m.surface, m.parent_key, m.status) for m in found if m.place_key is None] == [
+        ("Al-Kur", "west-mosul", "retaken"),
+        ("Al-Tawafa", "west-mosul", "retaken"),
+    ]
+    # Not a list of names: "the districts, Iraqi officials said".
+    found = parse("Police retook the districts, Iraqi officials said on Sunday.")
+    assert [m for m in found if m.place_key is None] == []
 
 
 def test_names_a_taking_verb_took_are_unresolved_places_when_the_text_places_them():
