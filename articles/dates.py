@@ -54,7 +54,7 @@ _DATE_RE = re.compile(
     # Not a market named for its day: "the Wednesday market" (Souq al-Arbaa).
     rf"|\b(?P<wd>{'|'.join(_WEEKDAYS)})\b(?!\s+(?:market|souq|souk|bazaar)s?\b)"
     r"|\b(?P<rel>day\s+before\s+yesterday|yesterday|today|tonight|this\s+morning"
-    r"|this\s+evening|last\s+night|overnight)\b"
+    r"|this\s+evening|last\s+night)\b"
     r"|\b(?P<ago>a|one|two|three|four|five|[1-5])\s+days?\s+ago\b"
     r"|\b(?P<after>a|one|two|three|[1-3])\s+days?\s+(?:after|later\s+than)\b"
     # A month with no day ("in January", "in late October 2016"), and other times long past.
@@ -78,7 +78,6 @@ DATE_FINDER = TriggeredPattern(
         "this morning",
         "this evening",
         "last night",
-        "overnight",
         *(f"{n} day" for n in _NUMBERS),
         "last month",
         "last year",
@@ -110,7 +109,6 @@ _RELATIVE_DAYS = {
     "this morning": 0,
     "this evening": 0,
     "last night": -1,
-    "overnight": -1,
     "day before yesterday": -2,
 }
 _SPEECH = re.compile(

@@ -371,6 +371,18 @@ def test_the_day_a_dateline_names_is_when_the_story_was_filed():
     assert found[1].event_date in (dt.date(2016, 11, 3), dt.date(2016, 11, 4))
 
 
+def test_overnight_names_no_day_and_takes_the_one_the_report_tells():
+    # Friday's report of Friday's news: the raid is part of it, not of Thursday.
+    found = parse(
+        "Iraqi forces on Friday recaptured Intisar.\n\n"
+        "An elite team stormed Zahour in an overnight raid, a spokesman said."
+    )
+    assert [(m.place_key, m.event_date) for m in found] == [
+        ("intisar", dt.date(2016, 11, 4)),
+        ("zahour", dt.date(2016, 11, 4)),
+    ]
+
+
 def test_a_dateline_after_the_lead_is_still_a_dateline():
     found = parse(
         "Troops are clearing Kokjeli, a spokesman told Sputnik.\n\n"
