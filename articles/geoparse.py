@@ -117,6 +117,8 @@ _PARTS_BEFORE_LAST = frozenset(
      "southern"}
 )
 _CONTAINER_KINDS = frozenset({"city", "town"})
+# A city's parts: its districts, and its quarters, districts that hold neighbourhoods of their own.
+_DISTRICT_KINDS = frozenset({"district", "quarter"})
 # Names that reports write in lower case too: "the old bridge", "the fourth bridge", "the
 # densely populated old city", "Mosul's old town" (see Matcher.lower_case_names).
 _LOWER_CASE_NAME = re.compile(
@@ -270,7 +272,7 @@ class Matcher:
         self.city_districts = frozenset(
             folded
             for folded, keys in keys_by_name.items()
-            if all(self.places[key].kind == "district" for key in keys)
+            if all(self.places[key].kind in _DISTRICT_KINDS for key in keys)
         )
         self.specific = frozenset(
             folded
@@ -317,13 +319,13 @@ class Matcher:
         # Cities with districts, and the halves they are split in: such a place is retaken only
         # where a sentence says it was ("retook eastern Mosul"), not where places in or near it
         # were ("retook three villages west of Mosul").
-        # A district named as a quarter ("the Old City") may hold neighbourhoods of its own.
+        # A quarter ("the Old City") holds neighbourhoods of its own, whose fall it is named around.
         self.quarters = frozenset(
-            key
-            for key, place in self.places.items()
-            if place.kind == "district" and place.name.lower().startswith("old city")
+            key for key, place in self.places.items() if place.kind == "quarter"
         )
-        with_districts = {p.parent_key for p in self.places.values() if p.kind == "district"}
+        with_districts = {
+            p.parent_key for p in self.places.values() if p.kind in _DISTRICT_KINDS
+        }
         self.with_districts = frozenset(
             key
             for key, place in self.places.items()

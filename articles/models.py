@@ -103,6 +103,8 @@ class Place(models.Model):
         TOWN = "town", "Town"
         VILLAGE = "village", "Village"
         DISTRICT = "district", "District"
+        # A district that holds neighbourhoods of its own, as Mosul's Old City does.
+        QUARTER = "quarter", "Quarter (a district of districts)"
         LANDMARK = "landmark", "Landmark"
 
     class Precision(models.IntegerChoices):

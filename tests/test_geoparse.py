@@ -96,7 +96,7 @@ PLACES = [
     (
         "old-city",
         "Old City",
-        "district",
+        "quarter",
         "mosul",
         "west",
         True,
@@ -490,6 +490,24 @@ def test_a_city_named_after_the_parts_retaken_in_it_saw_an_advance(sentence):
 def test_a_quarter_named_after_neighbourhoods_retaken_in_it_saw_an_advance(sentence):
     (old_city,) = [m for m in parse(sentence) if m.place_key == "old-city"]
     assert (old_city.status, old_city.container) == ("advance", True)
+
+
+def test_a_quarter_is_known_by_its_kind_not_by_its_name():
+    # The same place and sentence; only the gazetteer's kind for the Old City differs.
+    sentence = "The army retook two more neighbourhoods from Islamic State in the Old City."
+
+    def old_city(kind: str):
+        places = [row if row[0] != "old-city" else (*row[:2], kind, *row[3:]) for row in PLACES]
+        entries = [
+            NameEntry(alias, slug, name, kind, parent, bank, common, lat, lon)
+            for slug, name, kind, parent, bank, common, lat, lon, aliases in places
+            for alias in {name, *aliases.split("|")}
+        ]
+        found = geoparse("Report", sentence, [], FRIDAY, Matcher(entries))
+        return [(m.status, m.container) for m in found if m.place_key == "old-city"]
+
+    assert old_city("quarter") == [("advance", True)]
+    assert old_city("district") == [("retaken", False)]
 
 
 def test_a_city_or_its_half_retaken_is_retaken_and_parts_of_a_district_are_not_the_district():
