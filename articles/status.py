@@ -265,7 +265,8 @@ _CUE_RULES = [
             r"(?<!-)\b(?:controll(?:ed|ing)|controls|(?:(?<=forces\s)|(?<=troops\s)|(?<=army\s)|"
             r"(?<=police\s)|(?<=units\s))control)\s+(?=(?:the\s+)?(?-i:[A-Z])"
             r"|the\s+(?:\w+\s+)?(?:village|town|district|neighbou?rhood|area|bridge)s?\b)",
-            r"\b(?:raised|raising|hoisted|hoisting)\s+(?:the\s+)?(?:\w+\s+)?flags?\b",
+            r"\b(?:raised|raising|hoisted|hoisting|planted|planting)\s+(?:(?:the|an?|their)\s+)?"
+            r"(?:\w+\s+){0,2}?flags?\b",
             # "The Iraqi national flag was hoisted over buildings in the villages of".
             r"\bflags?\s+(?:was|were|has\s+been|have\s+been|had\s+been)\s+(?:raised|hoisted)\b",
             r"\bfell\s+to\s+(?:the\s+)?(?:Iraqi|government|security|army|federal|Kurdish|Peshmerga)\b",

@@ -48,6 +48,8 @@ def status_of(sentence: str, name: str) -> str:
         ("They moved on after capturing the hugely symbolic Intisar on Thursday.", "retaken"),
         ("Forces had taken near total control of Intisar.", "retaken"),
         ("Soldiers raised the Iraqi flag over Intisar.", "retaken"),
+        ("Troops hoisted an Iraqi flag on the buildings in the Intisar neighborhood.", "retaken"),
+        ("Soldiers planted their flag in Zahour on Sunday.", "retaken"),
         ("Our troops were able to liberate Intisar.", "retaken"),
         ("Intisar was recaptured on Sunday.", "retaken"),
         ("Zahour remains under ISIS control.", "isis_held"),
