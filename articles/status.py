@@ -253,11 +253,14 @@ _CUE_RULES = [
             # word for done with a place; not "completed the training".
             r"(?:(?<=\bhave\s)|(?<=\bhas\s)|(?<=\bhad\s))completed\s+(?=(?-i:[A-Z])|(?:the\s+)?"
             r"(?:(?:[\w-]+\s+)?(?:villages?|towns?|districts?|neighbou?rhoods?|areas?)\b))",
-            # "declared an official end to the campaign to retake Mosul", "declared victory in".
+            # "declared an official end to the campaign to retake Mosul", "declared victory (over
+            # IS) in".
             r"\bdeclar(?:ed|es|ing|e)\s+(?:an?\s+|the\s+)?(?:official\s+|formal\s+)?"
             r"(?:end\s+(?:to|of)\s+(?:the\s+)?(?:[\w-]+\s+)?(?:campaign|battle|operations?|"
             r"offensive|war)(?:\s+(?:to\s+(?:retake|liberate|recapture|free)|for|in|of))?"
-            r"|(?:final\s+)?victory\s+in)\b",
+            r"|(?:final\s+)?victory\s+(?:(?:over|against)\s+(?:the\s+)?(?:[\w-]+\s+){1,3}?)?in"
+            # "to declare the elimination of Islamic State extremists from the city".
+            r"|(?:the\s+)?(?:elimination|defeat|expulsion)\s+of\s+(?:[\w-]+\s+){1,4}?(?:from|in))\b",
             r"\bsecured\b",
             # "controlled the old bridge", "after controlling Mosul Museum".
             # Not "the Kurdish-controlled Khazir camp".

@@ -50,6 +50,8 @@ def status_of(sentence: str, name: str) -> str:
         ("Soldiers raised the Iraqi flag over Intisar.", "retaken"),
         ("Troops hoisted an Iraqi flag on the buildings in the Intisar neighborhood.", "retaken"),
         ("Soldiers planted their flag in Zahour on Sunday.", "retaken"),
+        ("Abadi declared victory over the militants in Mosul on Monday.", "retaken"),
+        ("The premier declared the defeat of Islamic State in Mosul.", "retaken"),
         ("Our troops were able to liberate Intisar.", "retaken"),
         ("Intisar was recaptured on Sunday.", "retaken"),
         ("Zahour remains under ISIS control.", "isis_held"),
