@@ -85,7 +85,7 @@ _LATER_DATELINE = re.compile(rf"\n\s*{_CAPS_CITY},? ?\([^()\n]{{1,40}}\) ?(?:[�
 _PART_NOUN = r"(?:neighbou?rhood|district|quarter|suburb)"
 _COMPASS = "eastern|western|northern|southern"
 _PARTS_AFTER = re.compile(
-    rf"(?:['’]s)?\s+(?:(?:{_COMPASS}|central|other|remaining)\s+)?"
+    rf"(?:['’]s|\s+city(?:['’]s)?)?\s+(?:(?:{_COMPASS}|central|other|remaining)\s+)?"
     rf"(?:{_PART_NOUN}s?|villages)\b",
     re.IGNORECASE,
 )
