@@ -86,7 +86,7 @@ _PART_NOUN = r"(?:neighbou?rhood|district|quarter|suburb)"
 _COMPASS = "eastern|western|northern|southern"
 _PARTS_AFTER = re.compile(
     rf"(?:['’]s|\s+city(?:['’]s)?)?\s+(?:(?:{_COMPASS}|central|other|remaining)\s+)?"
-    rf"(?:{_PART_NOUN}s?|villages)\b",
+    rf"(?:{_PART_NOUN}s?|villages|bridges?)\b",
     re.IGNORECASE,
 )
 # "parts of the Old City", "the heart of", "the outskirts of": a part of the place after it,

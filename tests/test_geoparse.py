@@ -456,6 +456,7 @@ def test_a_city_before_the_parts_of_it_a_sentence_is_about_is_their_container():
     for sentence in (
         "Troops retook two more Mosul neighbourhoods on Thursday.",
         "Iraqi forces capture Mosul city's eastern districts",
+        "U.S.-Backed Iraqi Forces Capture Mosul Bridge, Close In on Gov't Buildings",
     ):
         found = parse(sentence)
         assert [(m.place_key, m.status, m.container) for m in found] == [
