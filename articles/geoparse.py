@@ -261,6 +261,18 @@ class Matcher:
             if len(keys_by_name[n]) == 1
             and (parent := self.places[keys_by_name[n][0]].parent_key) in self.places
         }
+        # A district's name made of a word and its city's name ("New Mosul"): in lower case the
+        # word is the city's adjective ("the new Mosul offensive"), and the city is named. Per
+        # such name, the city's name and keys; not a half of the city ("west Mosul").
+        self.city_tails: dict[str, tuple[str, tuple[str, ...]]] = {}
+        for folded, keys in keys_by_name.items():
+            tail = folded.partition(" ")[2]
+            tail_keys = keys_by_name.get(tail)
+            if tail_keys and all(
+                self.places[k].kind in _DISTRICT_KINDS and self.places[k].parent_key in tail_keys
+                for k in keys
+            ):
+                self.city_tails[folded] = (tail, tuple(tail_keys))
         # Spellings that name the parent too ("Mosul's old city", "old city of Mosul"): no
         # everyday phrase, even where the place's own name is one.
         parents = {
@@ -375,10 +387,22 @@ class Matcher:
                         next_free = hit[1] + 1
             else:
                 chosen = hits
+            tails = self.city_tails
+            if tails and not tails.keys().isdisjoint([hit[2] for hit in chosen]):
+                chosen = [self._city_tail(hit, words, folded) for hit in chosen]
             splits = self.splits
             if splits and not splits.keys().isdisjoint([hit[2] for hit in chosen]):
                 chosen, split = self._split_hits(chosen, words, folded)
         return Scan(text, words, None, folded, chosen, parts, split)
+
+    def _city_tail(self, hit: tuple, words: list[str], folded: list[str]) -> tuple:
+        """The city alone where a district named after it begins in lower case: "new Mosul"."""
+        first, last, name, keys = hit
+        if name not in self.city_tails or not words[first][:1].islower():
+            return hit
+        tail, tail_keys = self.city_tails[name]
+        start = next(i for i in range(first + 1, last + 1) if folded[i])
+        return (start, last, tail, tail_keys)
 
     def _split_hits(
         self, hits: list[tuple], words: list[str], folded: list[str]

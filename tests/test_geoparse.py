@@ -497,6 +497,27 @@ def test_a_quarter_named_after_neighbourhoods_retaken_in_it_saw_an_advance(sente
     assert (old_city.status, old_city.container) == ("advance", True)
 
 
+def test_a_district_named_new_mosul_is_the_city_where_new_is_only_its_adjective():
+    jadida = ("jadida", "al-Jadida", "district", "mosul", "west", False, 36.33, 43.11, "New Mosul")
+    west = ("west-mosul", "West Mosul", "region", "mosul", "west", False, 36.3, 43.1, "west Mosul")
+    entries = [
+        NameEntry(alias, slug, name, kind, parent, bank, common, lat, lon)
+        for slug, name, kind, parent, bank, common, lat, lon, aliases in [*PLACES, jadida, west]
+        for alias in {name, *aliases.split("|")}
+    ]
+    matcher = Matcher(entries)
+
+    def named(text: str) -> list[tuple[str | None, str]]:
+        return [(m.place_key, m.surface) for m in geoparse(text, "", [], FRIDAY, matcher)]
+
+    assert named("As new Mosul offensive unfolds, sheltering the displaced comes into focus") == [
+        ("mosul", "Mosul")
+    ]
+    assert named("Troops pushed into the New Mosul neighbourhood") == [("jadida", "New Mosul")]
+    # A half of the city is named whole, whatever its case: it tells the bank.
+    assert named("Troops pushed into west Mosul") == [("mosul", "west Mosul")]
+
+
 def test_a_quarter_is_known_by_its_kind_not_by_its_name():
     # The same place and sentence; only the gazetteer's kind for the Old City differs.
     sentence = "The army retook two more neighbourhoods from Islamic State in the Old City."
