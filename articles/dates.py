@@ -45,7 +45,10 @@ _WEEKDAYS = {
 _MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
 MONTHS = frozenset(_MONTHS)
 MONTH_PATTERN = _MONTH  # the month names and their abbreviations, longest first
-_NUMBERS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "1": 1, "2": 2, "3": 3}
+_NUMBERS = {
+    "a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    **{str(n): n for n in range(1, 8)},
+}
 
 # Month names are matched case-sensitively: "may 5" is not a date, "May 5" is.
 _DATE_RE = re.compile(
@@ -55,7 +58,7 @@ _DATE_RE = re.compile(
     rf"|\b(?P<wd>{'|'.join(_WEEKDAYS)})\b(?!\s+(?:market|souq|souk|bazaar)s?\b)"
     r"|\b(?P<rel>day\s+before\s+yesterday|yesterday|today|tonight|this\s+morning"
     r"|this\s+evening|last\s+night)\b"
-    r"|\b(?P<ago>a|one|two|three|four|five|[1-5])\s+days?\s+ago\b"
+    r"|\b(?P<ago>a|one|two|three|four|five|six|seven|[1-7])\s+days?\s+ago\b"
     r"|\b(?P<after>a|one|two|three|[1-3])\s+days?\s+(?:after|later\s+than)\b"
     # A month with no day ("in January", "in late October 2016"), and other times long past.
     rf"|\b(?P<month>{_MONTH})\b(?:,?\s+(?:of\s+)?(?P<year>\d{{4}})\b)?"

@@ -359,6 +359,8 @@ def test_a_market_named_for_its_day_is_no_date():
         ("last night", dt.date(2016, 11, 3)),
         ("the day before yesterday", dt.date(2016, 11, 2)),
         ("two days ago", dt.date(2016, 11, 2)),
+        ("4 days ago", dt.date(2016, 10, 31)),
+        ("six days ago", dt.date(2016, 10, 29)),
         ("a day after Wednesday's attack", dt.date(2016, 11, 3)),
     ],
 )
