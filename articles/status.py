@@ -18,10 +18,13 @@ MENTIONED = "mentioned"
 # How far along the fight a status is; the strongest claim about a place is its summary.
 STATUS_RANK = {MENTIONED: 0, ISIS_HELD: 1, ADVANCE: 2, FIGHTING: 3, CLEARING: 4, RETAKEN: 5}
 
-_ISIS = (
-    r"(?:the\s+)?(?:ISIS|ISIL|(?-i:IS)|Daesh|Islamic\s+State|militants?|jihadists?|terrorists?|"
-    r"extremists?|insurgents?|the\s+group|the\s+ISIL\s+militants?)"
+# ISIS as the subject that begins a rule: its first word is one of the rule's trigger stems
+# (_TRIGGERS), so "the group" is matched from "group".
+_ISIS_SUBJECT = (
+    r"(?:ISIL\s+militants?|ISIS|ISIL|(?-i:IS)|Daesh|Islamic\s+State|militants?|jihadists?|"
+    r"terrorists?|extremists?|insurgents?|(?<=\bthe\s)group)"
 )
+_ISIS = rf"(?:the\s+)?{_ISIS_SUBJECT}"
 _TAKE_VERBS = (
     r"(?:liberate|retake|recapture|capture|free|seize|take|regain|clear|storm|enter|reach)"
 )
@@ -94,7 +97,7 @@ _CUE_RULES = [
             r"\b(?:ISIS|ISIL|(?-i:IS)|Daesh|Islamic\s+State)['’]?s?\s+(?:de\s+facto\s+)?capital\b",
             r"\bholed\s+up\b",
             # "ISIL still controls other Assyrian landmarks, including the ruins of Nineveh".
-            rf"(?<![-\w]){_ISIS}\s+(?:still\s+|now\s+|also\s+)?(?:controls|holds)\b",
+            rf"(?<![-\w]){_ISIS_SUBJECT}\s+(?:still\s+|now\s+|also\s+)?(?:controls|holds)\b",
             # "with only Rashidiyah neighborhood left to be retaken".
             r"\b(?:left|remains?|remaining|yet|still)\s+to\s+be\s+(?:retaken|liberated|"
             r"recaptured|cleared|freed|taken)\b",
@@ -278,7 +281,7 @@ _CUE_RULES = [
             # "dislodged Daesh insurgents from the Ziwani Mosque".
             r"\bdislodg(?:ed|ing)\s+(?:[\w-]+\s+){1,4}?from\b",
             # "ISIS loses major Mosul bastion", "Daesh militants have lost control of".
-            rf"\b(?<![-\w]){_ISIS}\s+(?:has\s+|have\s+|had\s+)?(?:now\s+|finally\s+)?"
+            rf"\b(?<![-\w]){_ISIS_SUBJECT}\s+(?:has\s+|have\s+|had\s+)?(?:now\s+|finally\s+)?"
             r"(?:lost|loses|losing)\b",
             # "Turkish-backed rebels ousted IS from the strategic Syrian town of Al-Bab".
             r"\b(?:ousted|ousting|evicted|evicting)\s+(?:[\w-]+\s+){1,4}?from\b",
@@ -338,11 +341,11 @@ _CUES, _CUES_BY_CHAR = first_char_patterns(_CUE_RULES, re.IGNORECASE)
 _TRIGGERS = (
     "aim plan seek sought try tri attempt fail intend prepar expected hope hoping vow want bid "
     "ready poised set push effort battl campaign offensive operation drive order before under "
-    "controlled held occupied seized captured overrun isis isil is- is's is’s daesh militant "
-    "jihadist last began begun begin launch start resum renew kicked enter storm moved moving "
-    "broke breaking edged advanc opened made breach reach penetrat closing encircl surround "
-    "approach took taken take taking gained regained seiz assumed established imposed full "
-    "total complete "
+    "controlled held occupied seized captured overrun isis isil is daesh militant group "
+    "jihadist terrorist extremist insurgent last began begun begin launch start resum renew "
+    "kicked enter storm moved moving broke breaking edged advanc opened made breach reach "
+    "penetrat closing encircl surround approach took taken take taking gained regained seiz "
+    "assumed established imposed full total complete "
     "recaptur retak retook liberat cleared freed captur regain secur raised raising hoisted "
     "hoisting fell pushed drove driven driving expelled ousted flushed chased clear cleans comb "
     "mop sweep search defus clash fight fought counter attack shell ambush firefight skirmish "

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -18,6 +20,7 @@ from articles.names import (
 from articles.status import _CUES, _CUES_BY_CHAR, _TRIGGERS, CUE_FINDER
 
 WHOLE_CUES = TriggeredPattern(_CUES, _TRIGGERS)
+EVALUATION = Path(__file__).parent / "data" / "evaluation" / "reports.json"
 
 
 @pytest.mark.parametrize(
@@ -117,3 +120,17 @@ def test_split_parts_alternate_separators_and_words(text):
     parts = split_parts(text)
     assert "".join(parts) == text
     assert parts[1::2] == split_words(text)[0]
+
+
+def test_the_cue_rules_tried_at_their_trigger_stems_find_what_the_whole_rules_find():
+    # On real report text: a rule whose first word has no stem in _TRIGGERS is never tried.
+    reports = json.loads(EVALUATION.read_text(encoding="utf-8"))["reports"]
+    sentences = [
+        s
+        for r in reports
+        for s in re.split(r"(?<=[.!?])\s+|\n+", f"{r.get('title', '')}\n{r.get('body', '')}")
+    ]
+    assert len(sentences) > 3000
+    for sentence in sentences:
+        found = [(m.span(), m.lastgroup) for m in CUE_FINDER.matches(sentence)]
+        assert found == [(m.span(), m.lastgroup) for m in _CUES.finditer(sentence)], sentence
