@@ -185,6 +185,9 @@ class FoundMention:
     container: bool = False
     # Told as a time long past ("retaken last month"): the report's news of the place comes first.
     background: bool = False
+    # The day was borrowed from another sentence (the one before, the lead, a quote's
+    # attribution): a day the place's own sentence names comes first.
+    borrowed_date: bool = False
 
     def __reduce__(self) -> tuple:
         # Import workers send mentions back pickled: as the class and its fields in order, a
@@ -826,7 +829,8 @@ def _mentions_in(
         elif when is None and is_body and (quoted or section.paragraph_starts_with_quote(start)):
             # A quote carries the date of its attribution in the paragraph before it.
             when = dates.attribution_date(section.previous_paragraph(start), published)
-        if when is None and is_body and not background:
+        borrowed = when is None and is_body and not background
+        if borrowed:
             when = section.carried_date(index, a, published)
         found.append(
             FoundMention(
@@ -848,6 +852,7 @@ def _mentions_in(
                 container=bool(c.keys)
                 and _names_parts(c.keys[0] in cities, c.keys[0] in quarters, text, start, end),
                 background=background,
+                borrowed_date=borrowed and when is not None,
             )
         )
     return found
@@ -900,6 +905,7 @@ def _mark_primary(
             city or not m.container,
             status_rank[m.status],
             _PRECISION_RANK[m.date_precision],
+            not m.borrowed_date,
         )
         # Only a better rank takes over: of mentions ranked alike, the first is primary.
         held = best.get(key)

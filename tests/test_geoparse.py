@@ -1062,3 +1062,15 @@ def test_a_city_told_only_as_old_news_saw_an_advance_where_its_districts_fell_th
         "The army recaptured eastern Mosul in January.", day=dt.date(2017, 6, 29)
     )
     assert [(m.status, m.container) for m in found if m.is_primary] == [("retaken", False)]
+
+
+def test_a_day_the_place_s_own_sentence_names_comes_before_one_it_borrows():
+    # The second sentence borrows Sunday from the first; the later paragraph names Saturday for
+    # the same claim, and that is the day of the recapture.
+    body = (
+        "Troops began on Sunday the assault on the Old City.\n\n"
+        "The army completed the recapture of the Zahour district from the south.\n\n"
+        "Troops recaptured Zahour on Saturday and pushed on."
+    )
+    zahour = primary(parse(body, day=dt.date(2017, 6, 11)), "zahour")
+    assert (zahour.status, zahour.event_date) == ("retaken", dt.date(2017, 6, 10))
