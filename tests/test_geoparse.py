@@ -623,6 +623,11 @@ def test_an_unknown_village_or_camp_is_unresolved_in_the_province():
     assert parse("Forces retook villages, including some that were mined.") == []
     found = parse("The liberated villages include Bashkira, Tarjala and Kharbat Sultan.")
     assert [m.surface for m in found] == ["Bashkira", "Tarjala", "Kharbat Sultan"]
+    # "the area of" names a place as "the villages of" does.
+    found = parse("Forces fully recaptured the area of al-Atshana Hills on Tuesday.")
+    assert [(m.surface, m.parent_key, m.status) for m in found] == [
+        ("al-Atshana Hills", "nineveh", "retaken")
+    ]
     # "The villages" is no name: the list after "of" is still read.
     found = parse('"The villages of Al-Nomaniyah and Khazna were recaptured," he said.')
     assert [m.surface for m in found] == ["Al-Nomaniyah", "Khazna"]
