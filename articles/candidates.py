@@ -95,6 +95,7 @@ _UNRESOLVED = re.compile(
     # "Jad'ah camp", "the Matahen area". Their group names begin with "rural".
     rf"|(?P<rural_before>{_LIST})\s+(?:villages?|camps?|areas?)\b"
     rf"|\b(?:villages?|towns?|areas?)\s+of\s+(?P<rural_after>{_LIST})"
+    rf"|(?<=\bthe\s)(?:village|town)\s+(?P<rural_named>{_CAP}(?:[-\s]{_CAP}){{0,2}})"
     # "retook villages south of Mosul, including Athbah", "districts including Nasr and Aden".
     # "The liberated villages include Bashkira, Tarjala and Shaquli".
     rf"|\b(?:villages|towns)\b[^.;:!?]{{0,40}}?\b{_INCLUDING}\s+(?:the\s+)?(?P<rural_incl>{_LIST})"

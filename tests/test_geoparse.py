@@ -628,6 +628,11 @@ def test_an_unknown_village_or_camp_is_unresolved_in_the_province():
     assert [(m.surface, m.parent_key, m.status) for m in found] == [
         ("al-Atshana Hills", "nineveh", "retaken")
     ]
+    # "the village X", without "of", as translations write it.
+    found = parse("Troops cleared the village Numaniya on the outskirts of the city.")
+    assert [(m.surface, m.parent_key, m.status) for m in found] == [
+        ("Numaniya", "nineveh", "retaken")
+    ]
     # "The villages" is no name: the list after "of" is still read.
     found = parse('"The villages of Al-Nomaniyah and Khazna were recaptured," he said.')
     assert [m.surface for m in found] == ["Al-Nomaniyah", "Khazna"]
