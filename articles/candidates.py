@@ -70,7 +70,11 @@ _WEST_FINDER = TriggeredPattern(_WEST, ["west", "right", "mosul", "southwest", "
 _CAP = r"(?:(?:[Aa]l|[Ee]l)[-\s]|Al(?=[A-Z][a-z]))?[A-Z][a-z’'‘]++"
 # A name of up to three capitalised words, which a patronymic may join: "Khaled ibn al-Walid".
 _NAME = rf"{_CAP}(?:(?:\s(?:ibn|bin|bint|abu|abi))?[-\s]{_CAP}){{0,2}}"
-_LIST = rf"{_NAME}(?:\s*,\s*{_NAME})*(?:\s*,?\s+and\s+(?:the\s+)?{_NAME})?"
+# "Bawira, lower and upper Sharikhan and Bisan": a village's two halves, named in one item.
+_HALVES = r"(?:(?:lower|upper)(?:\s+and\s+(?:lower|upper))?\s+)?"
+_LIST = (
+    rf"{_NAME}(?:\s*,\s*{_HALVES}{_NAME})*(?:\s*,?\s+and\s+(?:the\s+)?{_HALVES}{_NAME})?"
+)
 # What may stand between "villages" and the colon before their list: "of eastern Mosul".
 _COLON_AFTER = rf"(?:\s+(?:of|in)\s+(?:[a-z]+\s+)?{_NAME})?:\s*"
 _SITE_WORDS = (

@@ -633,6 +633,9 @@ def test_an_unknown_village_or_camp_is_unresolved_in_the_province():
     assert [(m.surface, m.parent_key, m.status) for m in found] == [
         ("Numaniya", "nineveh", "retaken")
     ]
+    # A village's two halves in one item of the list.
+    found = parse("The flag flew in the villages of Bawira, lower and upper Sharikhan and Bisan.")
+    assert [m.surface for m in found] == ["Bawira", "Sharikhan", "Bisan"]
     # "The villages" is no name: the list after "of" is still read.
     found = parse('"The villages of Al-Nomaniyah and Khazna were recaptured," he said.')
     assert [m.surface for m in found] == ["Al-Nomaniyah", "Khazna"]
