@@ -53,7 +53,8 @@ _CUE_RULES = [
             rf"tries|tried|attempt\w*|fail\w*|intends?|intending|prepar\w*|expected|hopes?|hoping|"
             rf"vows?|vowed|wants?|bid|ready|poised|set|pushing|{_CAMPAIGN}|order\w*)\s+"
             rf"(?:\w+\s+){{0,2}}?to\s+(?:\w+\s+)?"
-            rf"{_TAKE_VERBS}\w*",
+            # "the order to enter Mosul and liberate the city's airport": both are to come.
+            rf"{_TAKE_VERBS}\w*(?:\s+(?:[\w'’-]+\s+){{1,3}}?and\s+{_TAKE_VERBS}\w*)?",
             # "before they reach Mosul"; not "fired on militant positions before entering the
             # city's Gogjali neighborhood", which they did.
             r"\bbefore\s+(?!\w+ing\b)(?:\w+\s+){0,2}?(?:reach|enter|retake|liberat)\w*",
