@@ -69,6 +69,9 @@ _DATELINE = re.compile(
     rf"|[A-Z][a-z]+(?: [A-Z][a-z]+)?,? (?:{dates.MONTH_PATTERN})\.? \d{{1,2}}(?:,? \d{{4}})?"
     # "Baghdad: The US-backed Iraqi forces launched": a city and a colon before a sentence.
     r"|[A-Z][a-z]+(?: [A-Z][a-z]+)?(?=: [A-Z])"
+    # "Bawiza (Iraq): Iraqi soldiers", "Mosul (Reuters) - ": a city in mixed case, then its
+    # country or agency in brackets and a colon or dash.
+    r"|[A-Z][a-z]+(?: [A-Z][a-z]+)?(?= \([^()\n]{1,40}\) ?(?:[—–:]|--?))"
     # "Mosul – The War Media Cell has announced": the same with a dash.
     r"|[A-Z][a-z]+(?: [A-Z][a-z]+)?(?= [—–] [A-Z])"
     # "Washington, DC, USA –": a city in mixed case, its state or country, then a dash.
