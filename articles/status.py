@@ -131,6 +131,8 @@ _CUE_RULES = [
             r"(?:[\w'’-]+\s+){1,5}?(?:(?:has|have|had|was|were|is|are)\s+(?:now\s+)?(?:been\s+)?)?"
             r"(?:retaken|recaptured|liberated|cleared|captured|seized|freed|secured)\b",
             r"\bprocess\s+of\s+(?:retaking|liberating|recapturing|clearing|taking|capturing)\b",
+            # "made incursions in neighboring al-Shifa district", "continue incursion into".
+            r"\bincursions?\s+(?:in|into)\b",
             r"\b(?:mak(?:e|es|ing)|made)\s+(?:\w+\s+){0,2}?progress\b",
             # "gained ground in door-to-door fighting in the Old City".
             r"\bgain(?:ed|ing|s)?\s+ground(?:\s+in\s+(?:[\w-]+\s+){0,2}?(?:fighting|battles?|clashes))?\b",
@@ -358,7 +360,7 @@ _TRIGGERS = (
     "rolled rolling poured pouring gains register dislodg invad focus announc declar after "
     "complet succeeded monday tuesday wednesday thursday friday saturday sunday free reclaim pound "
     "flag ousted ousting evicted evicting fully completely totally was were been went going during "
-    "readying prepared gearing geared oust expel evict dislodge fall loss gain"
+    "readying prepared gearing geared oust expel evict dislodge fall loss gain incursion"
 ).split()
 CUE_FINDER = TriggeredPattern(_CUES, _TRIGGERS, by_char=_CUES_BY_CHAR)
 # A word shortly before a cue that turns it into an intent, a future or a denial.

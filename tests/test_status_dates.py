@@ -69,6 +69,7 @@ def status_of(sentence: str, name: str) -> str:
         ("Iraqi forces seized most of Zahour neighborhood.", "advance"),
         ("They said 90 percent of the Zahour district had been retaken.", "advance"),
         ("Forces are in the process of retaking Zahour.", "advance"),
+        ("Troops made incursions into the Zahour district.", "advance"),
         ("Troops are making swift progress in Zahour.", "advance"),
         ("Troops moved deeper inside central Mosul.", "advance"),
         ("The army recovered Karama after heavy clashes.", "retaken"),
