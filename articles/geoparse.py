@@ -919,12 +919,21 @@ def _mark_primary(
 
 
 def _news_from_districts(
-    mentions: list[FoundMention], published: dt.date, chains: Callable[[str], tuple[str, ...]]
+    mentions: list[FoundMention],
+    published: dt.date,
+    chains: Callable[[str], tuple[str, ...]],
+    holding_parts: frozenset[str],
 ) -> None:
-    """A place the report tells only old news of ("recaptured eastern Mosul in January"),
+    """A place the report tells only old news of ("recaptured eastern Mosul in January"), or a
+    city with districts it names with no claim of its own (a dateline, "the battle for Mosul"),
     while districts in it fell or were entered this week, saw an advance this week: its
     summary (the primary mention, _mark_primary) says so."""
-    old = [m for m in mentions if m.is_primary and m.background]
+    old = [
+        m
+        for m in mentions
+        if m.is_primary
+        and (m.background or m.status == status.MENTIONED and m.place_key in holding_parts)
+    ]
     if not old:
         return
     gained: set[str] = set()
@@ -979,7 +988,7 @@ def geoparse(
     if mentions:
         _mark_containers(matcher, mentions)
         _mark_primary(mentions, published, matcher.holding_parts)
-        _news_from_districts(mentions, published, matcher.chain)
+        _news_from_districts(mentions, published, matcher.chain, matcher.holding_parts)
     return mentions
 
 

@@ -402,8 +402,9 @@ def test_a_dateline_after_the_lead_is_still_a_dateline():
 
 def test_a_joint_dateline_names_both_cities_as_mentioned():
     found = parse("MOSUL/ERBIL, Iraq – Iraqi forces pushed into Zahour.")
+    # Mosul's summary is the advance into its district (the dateline itself claims nothing).
     assert [(m.place_key, m.status) for m in found] == [
-        ("mosul", "mentioned"),
+        ("mosul", "advance"),
         ("erbil", "mentioned"),
         ("zahour", "advance"),
     ]
@@ -1089,3 +1090,16 @@ def test_a_day_the_place_s_own_sentence_names_comes_before_one_it_borrows():
     )
     zahour = primary(parse(body, day=dt.date(2017, 6, 11)), "zahour")
     assert (zahour.status, zahour.event_date) == ("retaken", dt.date(2017, 6, 10))
+
+
+def test_a_city_named_only_as_a_dateline_saw_an_advance_where_its_districts_fell():
+    # The convention the set is labelled to: Mosul is retaken only when the report says the
+    # whole city or a half was; where its districts fall, the city saw an advance.
+    found = parse("MOSUL, Iraq (AP) - Iraqi forces retook Zahour on Thursday.")
+    assert (primary(found, "mosul").status, primary(found, "zahour").status) == (
+        "advance",
+        "retaken",
+    )
+    # Not where the district's news is old.
+    found = parse("MOSUL, Iraq (AP) - Families returned to Zahour, retaken last month.")
+    assert primary(found, "mosul").status == "mentioned"
