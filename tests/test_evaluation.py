@@ -104,7 +104,7 @@ def test_the_mosul_rows_keep_the_status_their_re_reading_gave():
 
 @pytest.mark.skipif(not GAZETTEER.exists(), reason="the shipped gazetteer is not there yet")
 def test_a_second_reader_of_batch_14_agrees_with_the_set():
-    """Readers who share the brief read the same claims: the figures the README gives."""
+    """Readers who share the brief read the same claims: the figures docs/evaluation.md gives."""
     second = json.loads((DATA.parent / "second_reading.json").read_text(encoding="utf-8"))
     labelled = {r.get("url"): r["expected"] for r in json.loads(DATA.read_text())["reports"]}
     shared = status_ok = ours_count = theirs_count = 0
