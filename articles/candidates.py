@@ -197,7 +197,9 @@ _NOT_NAMES = frozenset(
         "Gen General Lt Lieutenant Maj Major Brig Brigadier Col Colonel Capt Captain Staff "
         "Syrian Turkish Iranian American British French Russian Jordanian Saudi Lebanese "
         # The Arabic word for a neighbourhood before its name: "the Hai Sala area".
-        "Hai Hay Hayy"
+        "Hai Hay Hayy "
+        # News agencies that follow a list ("north of the town of Baaj, Reuters reported").
+        "Reuters AFP AP Xinhua Anadolu Sputnik Tasnim IRNA Rudaw Kurdistan24 Alsumaria Sumaria"
     ).split()
 )
 

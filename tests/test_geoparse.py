@@ -636,6 +636,9 @@ def test_an_unknown_village_or_camp_is_unresolved_in_the_province():
     assert [(m.surface, m.parent_key, m.status) for m in found] == [
         ("Numaniya", "nineveh", "retaken")
     ]
+    # An agency after a list is no village.
+    found = parse("The ground taken lies north of the town of Baaj, Reuters reported.")
+    assert [m.surface for m in found] == ["Baaj"]
     # A village's two halves in one item of the list.
     found = parse("The flag flew in the villages of Bawira, lower and upper Sharikhan and Bisan.")
     assert [m.surface for m in found] == ["Bawira", "Sharikhan", "Bisan"]
