@@ -74,8 +74,10 @@ _CUE_RULES = [
             rf"(?:(?<=\bin\s)preparation\s+for|\bahead\s+of)\s+(?:[\w-]+\s+){{0,4}}?"
             rf"{_PLANNED}(?:\s+and\s+{_PLANNED})?\b",
             # "The recapture of Mosul would mark the militants' defeat": what is yet to be.
+            # "the capture of the whole of Mosul should be achieved in a few days".
             r"\b(?:recapture|liberation|retaking|capture|fall|loss)\s+of\s+(?:the\s+)?"
-            r"(?:city\s+of\s+)?(?:[\w'’-]+\s+){1,2}?(?:would|will|could|might|may)\b",
+            r"(?:(?:city|whole|rest)\s+of\s+(?:the\s+)?)?(?:[\w'’-]+\s+){1,2}?"
+            r"(?:would|will|could|might|may|should|must)\b",
             # "forces were poised for an assault on Qaraqosh", "gearing up for the battle for":
             # ready for what has not begun.
             rf"\b(?:poised|ready|readying|prepared|preparing|gearing\s+up|geared\s+up)\s+for\s+"
@@ -127,7 +129,7 @@ _CUE_RULES = [
             # Not "fought their way out" or "battled their way along two streets".
             r"(?:their|its|his)\s+way\b(?!\s+(?:out|back|along)\b)",
             # "90 percent of the Old City had been retaken": the same, said the other way round.
-            r"(?:\b(?:percent|per\s+cent)|\bmost|\bmuch|\bparts?|\bhalf)\s+of\s+"
+            r"(?:\b(?:percent|per\s+cent)|\bmost|\bmuch|\bparts?|\bhalf|\bmajority)\s+of\s+"
             r"(?:[\w'’-]+\s+){1,5}?(?:(?:has|have|had|was|were|is|are)\s+(?:now\s+)?(?:been\s+)?)?"
             r"(?:retaken|recaptured|liberated|cleared|captured|seized|freed|secured)\b",
             r"\bprocess\s+of\s+(?:retaking|liberating|recapturing|clearing|taking|capturing)\b",
@@ -142,7 +144,7 @@ _CUE_RULES = [
             r"\b(?:seiz(?:e|ed|ing)|captur(?:e|ed|ing)|took|take|taken|taking|retook|retak(?:e|en|ing)|"
             r"recaptur(?:e|ed|ing)|liberat(?:e|ed|ing)|clear(?:ed|ing)?|secur(?:e|ed|ing)|"
             r"control(?:led)?|imposed|established|gained)\s+(?:[\w-]+\s+){0,4}?"
-            r"(?:most|much|parts?|half|(?:(?:a|one|two|three)[\s-]+)?(?:quarters?|thirds?)|"
+            r"(?:most|much|parts?|half|majority|(?:(?:a|one|two|three)[\s-]+)?(?:quarters?|thirds?)|"
             r"sections?|portions?|\d+\s*(?:percent|per\s+cent|%))"
             r"\s+of\b",
             # Buildings, streets or ground taken in a place, a foothold or grip widened there:
@@ -360,7 +362,7 @@ _TRIGGERS = (
     "rolled rolling poured pouring gains register dislodg invad focus announc declar after "
     "complet succeeded monday tuesday wednesday thursday friday saturday sunday free reclaim pound "
     "flag ousted ousting evicted evicting fully completely totally was were been went going during "
-    "readying prepared gearing geared oust expel evict dislodge fall loss gain incursion"
+    "readying prepared gearing geared oust expel evict dislodge fall loss gain incursion majority"
 ).split()
 CUE_FINDER = TriggeredPattern(_CUES, _TRIGGERS, by_char=_CUES_BY_CHAR)
 # A word shortly before a cue that turns it into an intent, a future or a denial.

@@ -70,6 +70,8 @@ def status_of(sentence: str, name: str) -> str:
         ("They said 90 percent of the Zahour district had been retaken.", "advance"),
         ("Forces are in the process of retaking Zahour.", "advance"),
         ("Troops made incursions into the Zahour district.", "advance"),
+        ("Troops retook the vast majority of the Zahour district.", "advance"),
+        ("The capture of the whole of Intisar should be achieved in days.", "mentioned"),
         ("Troops are making swift progress in Zahour.", "advance"),
         ("Troops moved deeper inside central Mosul.", "advance"),
         ("The army recovered Karama after heavy clashes.", "retaken"),
