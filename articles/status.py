@@ -266,7 +266,7 @@ _CUE_RULES = [
             r"\bdeclar(?:ed|es|ing|e)\s+(?:an?\s+|the\s+)?(?:official\s+|formal\s+)?"
             r"(?:end\s+(?:to|of)\s+(?:the\s+)?(?:[\w-]+\s+)?(?:campaign|battle|operations?|"
             r"offensive|war)(?:\s+(?:to\s+(?:retake|liberate|recapture|free)|for|in|of))?"
-            r"|(?:final\s+)?victory\s+(?:(?:over|against)\s+(?:the\s+)?(?:[\w-]+\s+){1,3}?)?in"
+            r"|(?:final\s+)?victory\s+(?:(?:over|against)\s+(?:the\s+)?(?:[\w\"“”'‘’-]+\s+){1,3}?)?in"
             # "to declare the elimination of Islamic State extremists from the city".
             r"|(?:the\s+)?(?:elimination|defeat|expulsion)\s+of\s+(?:[\w-]+\s+){1,4}?(?:from|in))\b",
             r"\bsecured\b",

@@ -51,6 +51,7 @@ def status_of(sentence: str, name: str) -> str:
         ("Troops hoisted an Iraqi flag on the buildings in the Intisar neighborhood.", "retaken"),
         ("Soldiers planted their flag in Zahour on Sunday.", "retaken"),
         ("Abadi declared victory over the militants in Mosul on Monday.", "retaken"),
+        ('Abadi declared victory over "brutality and terrorism" in Mosul.', "retaken"),
         ("The premier declared the defeat of Islamic State in Mosul.", "retaken"),
         ("Our troops were able to liberate Intisar.", "retaken"),
         ("Intisar was recaptured on Sunday.", "retaken"),
