@@ -63,6 +63,8 @@ _DATE_RE = re.compile(
     # A month with no day ("in January", "in late October 2016"), and other times long past.
     rf"|\b(?P<month>{_MONTH})\b(?:,?\s+(?:of\s+)?(?P<year>\d{{4}})\b)?"
     r"|\b(?P<past>last\s+(?:month|year)|(?:weeks|months|years)\s+ago"
+    # "After retaking Mosul's eastern side earlier this year".
+    r"|earlier\s+(?:this|in\s+the)\s+year"
     # "areas of already cleared western Mosul", "once-liberated areas": done before the news.
     r"|(?:already|previously|once)(?=[-\s](?:been\s+)?(?:cleared|liberated|retaken|recaptured|"
     r"freed|secured)\b))\b",
@@ -84,6 +86,8 @@ DATE_FINDER = TriggeredPattern(
         *(f"{n} day" for n in _NUMBERS),
         "last month",
         "last year",
+        "earlier this year",
+        "earlier in the year",
         "weeks ago",
         "months ago",
         "years ago",
