@@ -292,14 +292,16 @@ def _is_person(scan: Scan, first: int, last: int) -> bool:
     end = scan.offsets[2 * last + 1]
     if scan.text.startswith((",", " ("), end) and _AGE_AFTER.match(scan.text, end, end + 20):
         return True
-    # A nisba after the name: "Salam al-Obeidi" is a man.
+    # A nisba after the name: "Salam al-Obeidi" (or "al Obeidi") is a man; "BAGHDAD - An Iraqi
+    # officer" is no nisba: the English article is not joined to the word after it.
     if nxt + 1 < len(words) and not folded[nxt]:
         after = words[nxt + 1]
         offsets = scan.offsets
+        gap = offsets[2 * nxt + 2] - offsets[2 * nxt + 1]
         return (
             after[:1].isupper()
             and after.endswith("i")
-            and offsets[2 * nxt + 2] - offsets[2 * nxt + 1] <= 1
+            and (gap == 0 or gap == 1 and words[nxt] in ("al", "el"))
         )
     return False
 
