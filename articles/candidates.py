@@ -450,6 +450,10 @@ def _hit_places(matcher: Matcher, keys: tuple[str, ...]) -> tuple | None:
     return info
 
 
+# "the first bridge from the south, known locally as the 4th Bridge": a count, not a name.
+_COUNTED_FROM = re.compile(r"\s+(?:from|counting\s+from)\s+the\s+(?:north|south|east|west)\b")
+
+
 def _named_lower_case(words: list[str], first: int, city: str, text: str) -> bool:
     """Whether a name written in lower case at words[first] ("old city") is the place: after
     "the" and at most two lower-case words ("the densely populated old city"), or after its
@@ -500,7 +504,9 @@ def find_candidates(
                     break
         if not capital and name in matcher.lower_case_names:
             # "controlled the old bridge", "Mosul's old town", where Mosul is named
-            capital = _named_lower_case(words, first, matcher.lower_case_names[name], scan.text)
+            capital = _named_lower_case(
+                words, first, matcher.lower_case_names[name], scan.text
+            ) and not _COUNTED_FROM.match(scan.text, offsets[2 * last + 1])
         if not capital or _is_person(scan, first, last) or _names_no_place(scan, last):
             continue
         start, end = offsets[2 * first], offsets[2 * last + 1]

@@ -1108,3 +1108,12 @@ def test_a_city_named_only_as_a_dateline_saw_an_advance_where_its_districts_fell
     # Not where the district's news is old.
     found = parse("MOSUL, Iraq (AP) - Families returned to Zahour, retaken last month.")
     assert primary(found, "mosul").status == "mentioned"
+
+
+def test_an_ordinal_bridge_counted_from_a_bank_is_a_count_not_the_name():
+    found = parse(
+        "Troops in Mosul reached the first bridge from the south, known as the Fourth Bridge."
+    )
+    assert "old-bridge" not in [m.place_key for m in found]
+    found = parse("Troops in Mosul took the first bridge on Monday.")
+    assert primary(found, "old-bridge").status == "retaken"
