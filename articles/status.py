@@ -61,6 +61,9 @@ _CUE_RULES = [
             # "a main objective for the newest offensive is retaking Baaj".
             r"\b(?:objective|goal|target|aim)s?\s+(?:[\w-]+\s+){0,5}?(?:is|was|are|were|"
             r"remains?)\s+(?:to\s+)?(?:liberat|retak|recaptur|captur|clear|free|seiz|tak)\w*",
+            # "only a few days away from ousting militants completely from the Old City".
+            r"\baway\s+from\s+(?:\w+\s+)?(?:oust|liberat|retak|recaptur|captur|clear|free|"
+            r"seiz|tak|expel|driv|evict|dislodg)\w*",
             # "These forces are focusing now on controlling the Old City".
             r"\bfocus\w*\s+(?:now\s+)?on\s+(?:liberat|retak|recaptur|captur|clear|free|seiz|tak|"
             r"controll|storm|enter)\w*",
@@ -362,7 +365,8 @@ _TRIGGERS = (
     "rolled rolling poured pouring gains register dislodg invad focus announc declar after "
     "complet succeeded monday tuesday wednesday thursday friday saturday sunday free reclaim pound "
     "flag ousted ousting evicted evicting fully completely totally was were been went going during "
-    "readying prepared gearing geared oust expel evict dislodge fall loss gain incursion majority"
+    "readying prepared gearing geared oust expel evict dislodge fall loss gain incursion majority "
+    "away"
 ).split()
 CUE_FINDER = TriggeredPattern(_CUES, _TRIGGERS, by_char=_CUES_BY_CHAR)
 # A word shortly before a cue that turns it into an intent, a future or a denial.

@@ -59,6 +59,7 @@ def status_of(sentence: str, name: str) -> str:
         ("Zahour, the last district controlled by ISIL, waits.", "isis_held"),
         ("The army aims to liberate Intisar.", "mentioned"),
         ("Police await the order to enter Mosul and liberate Intisar.", "mentioned"),
+        ("Police were only days away from ousting militants from Intisar.", "mentioned"),
         ("Troops massed in preparation for the entry and liberation of Intisar.", "mentioned"),
         ("Jets struck ahead of an assault on Intisar.", "mentioned"),
         ("Forces joined the new push for the liberation of Intisar.", "mentioned"),
