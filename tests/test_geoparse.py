@@ -1117,3 +1117,9 @@ def test_an_ordinal_bridge_counted_from_a_bank_is_a_count_not_the_name():
     assert "old-bridge" not in [m.place_key for m in found]
     found = parse("Troops in Mosul took the first bridge on Monday.")
     assert primary(found, "old-bridge").status == "retaken"
+
+
+def test_a_site_taken_in_a_city_makes_the_city_its_container():
+    found = parse("Police imposed their complete control over the market in Mosul on Friday.")
+    mosul = primary(found, "mosul")
+    assert (mosul.status, mosul.container) == ("advance", True)
