@@ -182,6 +182,11 @@ _CUE_RULES = [
             r"\b(?:push|offensive|drive)\s+on\b",
             # "the first day of the new offensive in western Mosul".
             r"\boffensive\s+in\b",
+            # "an operation was launched by Peshmerga Forces in Khazir", "Ground Offensive
+            # Underway in Khazir": begun, in the passive or as a state (not "launched from").
+            r"\b(?:offensive|operations?|assault|attack|push|campaign|drive)\s+(?:(?:was|were|has|"
+            r"have|had|is|are)\s+(?:been\s+)?)?(?:launched|begun|started|under\s*way)\b"
+            r"(?:\s+(?:by\s+)?(?:[\w-]+\s+){0,4}?(?=in|on|against|into)\b)?(?!\s+from\b)",
             r"\b(?:pushed|pushing|pushes|push|moved|moving|broke|breaking|edged|advanced|advancing|"
             r"marched|marching|rolled|rolling|poured|pouring|went|going)"
             r"\s+(?:\w+\s+)?(?:into|through|inside)\b",
@@ -366,7 +371,7 @@ _TRIGGERS = (
     "complet succeeded monday tuesday wednesday thursday friday saturday sunday free reclaim pound "
     "flag ousted ousting evicted evicting fully completely totally was were been went going during "
     "readying prepared gearing geared oust expel evict dislodge fall loss gain incursion majority "
-    "away"
+    "away underway under"
 ).split()
 CUE_FINDER = TriggeredPattern(_CUES, _TRIGGERS, by_char=_CUES_BY_CHAR)
 # A word shortly before a cue that turns it into an intent, a future or a denial.
@@ -441,6 +446,8 @@ _REFERENCE = re.compile(
     # from: "civilians from Maamoun district".
     r"\b(?:fled|flee|flees|fleeing|escaped|escaping)\s+(?:the\s+)?|"
     r"\b(?:civilians|residents|families|people|villagers|displaced)\s+(?:\w+\s+)?from|"
+    # Where a force came from: "with Iraqi Security Forces from Gwer and Gayyara".
+    r"\b(?:forces|troops|units|fighters|soldiers)\s+from(?:\s+[\w'’-]+(?:\s+and|,))?|"
     # Where an attack set out from: "The ISF launched the operation from Hajj Ali".
     r"\b(?:launched|launching|launch|launches|set\s+out|staged)\s+(?:[\w-]+\s+){0,4}?from|"
     # What a region or road joins: "a bastion which links between Tal Afar town and".
@@ -483,6 +490,7 @@ _REFERENCE_FINDER = TriggeredPattern(
     "east west km kilomet mile met fled flee displaced crossed escaped return arriv "
     "evacuated live living stay shelter road highway route flees escap civilians residents "
     "families people villagers halfway camp hospital clinic screening site launch set staged "
+    "forces troops units fighters soldiers "
     "link connect isolat cut sever".split(),
 )
 # Clause breaks: a cue in the mention's own clause beats a nearer one across "while".
