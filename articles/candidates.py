@@ -293,7 +293,8 @@ def _is_person(scan: Scan, first: int, last: int) -> bool:
     if scan.text.startswith((",", " ("), end) and _AGE_AFTER.match(scan.text, end, end + 20):
         return True
     # A nisba after the name: "Salam al-Obeidi" (or "al Obeidi") is a man; "BAGHDAD - An Iraqi
-    # officer" is no nisba: the English article is not joined to the word after it.
+    # officer" is no nisba (the English article is not joined to the word after it), nor is
+    # "told AP from Baghdad. Al-Maturi said" (the next sentence's man).
     if nxt + 1 < len(words) and not folded[nxt]:
         after = words[nxt + 1]
         offsets = scan.offsets
@@ -301,7 +302,8 @@ def _is_person(scan: Scan, first: int, last: int) -> bool:
         return (
             after[:1].isupper()
             and after.endswith("i")
-            and (gap == 0 or gap == 1 and words[nxt] in ("al", "el"))
+            and (gap == 0 or gap == 1 and words[nxt].lower() in ("al", "el"))
+            and scan.text[end : offsets[2 * nxt]].isspace()
         )
     return False
 

@@ -186,7 +186,7 @@ _CUE_RULES = [
             # Underway in Khazir": begun, in the passive or as a state (not "launched from").
             r"\b(?:offensive|operations?|assault|attack|push|campaign|drive)\s+(?:(?:was|were|has|"
             r"have|had|is|are)\s+(?:been\s+)?)?(?:launched|begun|started|under\s*way)\b"
-            r"(?:\s+(?:by\s+)?(?:[\w-]+\s+){0,4}?(?=in|on|against|into)\b)?(?!\s+from\b)",
+            r"(?!\s+from\b)",
             r"\b(?:pushed|pushing|pushes|push|moved|moving|broke|breaking|edged|advanced|advancing|"
             r"marched|marching|rolled|rolling|poured|pouring|went|going)"
             r"\s+(?:\w+\s+)?(?:into|through|inside)\b",
@@ -371,7 +371,7 @@ _TRIGGERS = (
     "complet succeeded monday tuesday wednesday thursday friday saturday sunday free reclaim pound "
     "flag ousted ousting evicted evicting fully completely totally was were been went going during "
     "readying prepared gearing geared oust expel evict dislodge fall loss gain incursion majority "
-    "away underway under"
+    "away"
 ).split()
 CUE_FINDER = TriggeredPattern(_CUES, _TRIGGERS, by_char=_CUES_BY_CHAR)
 # A word shortly before a cue that turns it into an intent, a future or a denial.

@@ -628,16 +628,6 @@ def test_an_unknown_village_or_camp_is_unresolved_in_the_province():
     assert parse("Forces retook villages, including some that were mined.") == []
     found = parse("The liberated villages include Bashkira, Tarjala and Kharbat Sultan.")
     assert [m.surface for m in found] == ["Bashkira", "Tarjala", "Kharbat Sultan"]
-    # "the area of" names a place as "the villages of" does.
-    found = parse("Forces fully recaptured the area of al-Atshana Hills on Tuesday.")
-    assert [(m.surface, m.parent_key, m.status) for m in found] == [
-        ("al-Atshana Hills", "nineveh", "retaken")
-    ]
-    # "the village X", without "of", as translations write it.
-    found = parse("Troops cleared the village Numaniya on the outskirts of the city.")
-    assert [(m.surface, m.parent_key, m.status) for m in found] == [
-        ("Numaniya", "nineveh", "retaken")
-    ]
     # An agency after a list is no village.
     found = parse("The ground taken lies north of the town of Baaj, Reuters reported.")
     assert [m.surface for m in found] == ["Baaj"]
@@ -1123,3 +1113,28 @@ def test_a_site_taken_in_a_city_makes_the_city_its_container():
     found = parse("Police imposed their complete control over the market in Mosul on Friday.")
     mosul = primary(found, "mosul")
     assert (mosul.status, mosul.container) == ("advance", True)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "surface"),
+    [
+        # "the area of" names a place as "the villages of" does.
+        ("Forces fully recaptured the area of al-Atshana Hills on Tuesday.", "al-Atshana Hills"),
+        # "the village X", without "of", as translations write it.
+        ("Troops cleared the village Numaniya on the outskirts of the city.", "Numaniya"),
+    ],
+)
+def test_a_phrase_that_marks_a_village_finds_one_the_gazetteer_lacks(sentence, surface):
+    found = parse(sentence)
+    assert [(m.surface, m.parent_key, m.status) for m in found] == [
+        (surface, "nineveh", "retaken")
+    ]
+
+
+def test_a_nisba_makes_a_man_only_when_it_follows_the_name_in_its_sentence():
+    # "Siha al-Obeidi", "Siha Al Obeidi": a man, not the district.
+    assert places(parse("Siha al-Obeidi said troops had moved.")) == []
+    assert places(parse("Siha Al Obeidi said troops had moved.")) == []
+    # The next sentence's man leaves the place a place.
+    found = parse("An officer in Mosul told AP from Erbil. Al-Maturi said the area was calm.")
+    assert "erbil" in places(found)
