@@ -159,6 +159,8 @@ _ONE_NAME = re.compile(_NAME)
 _CAPITAL = re.compile(r"[A-Zae](?<![\w’'‘-][A-Zae])(?:(?<=[AaEe])l-[A-Z]|(?<=[A-Z]))")
 _NO_SPACE = re.compile(r"\S*")
 _CAMP_AFTER = re.compile(r"\s+[Cc]amp\b")
+# A day of the month that begins a name: "the 7th Nissan neighbourhood" (7 April).
+_DAY_BEFORE = re.compile(r"(?<![\w.,])\d{1,2}(?:st|nd|rd|th)?\s$")
 _VILLAGES = re.compile(r"\b[Vv]illages\b")
 # A character no match of _UNRESOLVED holds: a match cannot run across one.
 _NOT_IN_UNRESOLVED = re.compile(r"[^A-Za-z’'‘\s,-]")
@@ -784,6 +786,9 @@ def _add_unresolved(
             camp = _CAMP_AFTER.match(section.text, end)
             if camp:
                 end = camp.end()
+        day = _DAY_BEFORE.search(section.text, max(0, start - 6), start)
+        if day:
+            start = day.start()
         name = section.text[start:end]
         folded = normalise(name, matcher.fold_cache)
         # In a list of villages, "al-Salam" is a village of that name, not the city's district:

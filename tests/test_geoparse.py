@@ -292,6 +292,12 @@ def test_an_unresolved_name_keeps_its_patronymic():
     assert [m.surface for m in found] == ["Khaled ibn al-Walid", "Bab al-Sijn"]
 
 
+def test_an_unresolved_name_keeps_the_day_it_begins_with():
+    # Mosul's "7th Nissan" neighbourhood is named after a day (7 April), like "17 Tammuz".
+    found = parse("Troops entered the 7th Nissan neighbourhood and the 30 Tamouz district.")
+    assert [m.surface for m in found] == ["7th Nissan", "30 Tamouz"]
+
+
 def test_common_word_names_listed_beside_an_unresolved_one_are_places():
     found = parse("Troops retook the Intisar, Kharabat and Salam neighbourhoods on Thursday.")
     assert [m.place_key or m.surface for m in found] == ["intisar", "Kharabat", "salam"]
