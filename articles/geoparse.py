@@ -55,6 +55,9 @@ _ABBREVIATIONS = frozenset(
     "u.s u.n vs etc".split()
 )
 _QUOTES = frozenset('"“”')
+# A later sentence that says the news before it happened on its day too: "Also on Friday, ...",
+# "Earlier on Sunday, ...", "Later Thursday, ...".
+_ALSO_ON = re.compile(r"(?:Also|Earlier|Later),? (?:on )?[A-Z]")
 # An agency's dateline before the body's first sentence: "ERBIL, Kurdistan Region (Kurdistan24) –",
 # "BAGHDAD (AP) —", "IRBIL, Jan 19 (KUNA) --", "Baghdad, Nov 3 :". The city is where the report
 # was filed, not where the event was: it is only mentioned. A place in capitals, or a place with
@@ -614,6 +617,14 @@ class _Section:
                 if day is not None:
                     self._lead = day if _this_week(day.date, published) else None
                     break
+            else:
+                # A lead that names no day takes the one a later "Also on Friday" names.
+                for i in range(2, len(self.sentence_starts)):
+                    if _ALSO_ON.match(self.sentence(i)):
+                        day = self.sentence_date(i, published, 1)
+                        if day is not None and _this_week(day.date, published):
+                            self._lead = day
+                        break
         return self._lead
 
     def headline_day(self, published: dt.date) -> dates.DateExpr | None:

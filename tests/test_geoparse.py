@@ -955,6 +955,21 @@ def test_a_first_sentence_without_a_day_takes_the_next_one_s():
     ]
 
 
+def test_a_later_also_on_a_day_dates_a_lead_that_names_none():
+    body = (
+        "Forces recaptured the Zahour district. Residents came out.\n\n"
+        "Clashes went on in the Karama district.\n\n"
+        "Also on Wednesday, police cleared the Kokjeli district."
+    )
+    days = {m.place_key: m.event_date for m in parse(body)}
+    assert days == dict.fromkeys(["zahour", "karama", "kokjeli"], dt.date(2016, 11, 2))
+    # A lead with its own day keeps it; a later "also" weeks back is background.
+    assert parse(body.replace("came out", "came out on Thursday"))[0].event_date == dt.date(
+        2016, 11, 3
+    )
+    assert parse(body.replace("Wednesday", "October 1"))[0].event_date == FRIDAY
+
+
 def test_a_headline_without_a_day_takes_the_lead_s():
     found = parse(
         "MOSUL, Iraq (AP) — Troops fought on Wednesday in Zahour.", title="Troops fight in Zahour"
