@@ -652,6 +652,13 @@ class _Section:
         self._days[i] = day
         return day
 
+    def own_date(self, i: int, published: dt.date) -> dates.DateExpr | None:
+        """The last day sentence i names itself, if any (none carried from elsewhere)."""
+        sentence = self.sentence(i)
+        own = self.rules(sentence, published).days
+        own = self.beyond_dateline(self.sentence_starts[i], sentence, own)
+        return own[-1] if own else None
+
     def previous_paragraph(self, pos: int) -> str:
         starts = self.paragraph_starts
         i = bisect_right(starts, pos) - 1
@@ -844,6 +851,11 @@ def _mentions_in(
         elif when is None and is_body and (quoted or section.paragraph_starts_with_quote(start)):
             # A quote carries the date of its attribution in the paragraph before it.
             when = dates.attribution_date(section.previous_paragraph(start), published)
+            first = index and not section.same_paragraph(index - 1, index)
+            if when is None and first and section.paragraph_starts_with_quote(start):
+                # "...seven villages had fallen on Wednesday.\n\n“Police retook Daraj and
+                # Raflah,” the ministry said": the quote tells the paragraph before it.
+                when = section.own_date(index - 1, published)
         borrowed = when is None and is_body and not background
         if borrowed:
             when = section.carried_date(index, a, published)

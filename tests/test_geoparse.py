@@ -970,6 +970,19 @@ def test_a_later_also_on_a_day_dates_a_lead_that_names_none():
     assert parse(body.replace("Wednesday", "October 1"))[0].event_date == FRIDAY
 
 
+def test_a_quote_that_opens_a_paragraph_tells_of_the_day_the_paragraph_before_names():
+    body = (
+        "Troops fought in the Zahour district on Thursday.\n\n"
+        "The ministry announced that villages fell to the police on Wednesday.\n\n"
+        "“Police retook the Kokjeli district,” the ministry said."
+    )
+    days = {m.place_key: m.event_date for m in parse(body)}
+    assert days["kokjeli"] == dt.date(2016, 11, 2)
+    # A paragraph that does not open with a quote tells of the lead's day.
+    days = {m.place_key: m.event_date for m in parse(body.replace("“", "").replace("”", ""))}
+    assert days["kokjeli"] == dt.date(2016, 11, 3)
+
+
 def test_a_headline_without_a_day_takes_the_lead_s():
     found = parse(
         "MOSUL, Iraq (AP) — Troops fought on Wednesday in Zahour.", title="Troops fight in Zahour"
