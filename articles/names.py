@@ -17,7 +17,7 @@ _ARABIC_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "�
 # Articles drop out wherever they stand: "al-Zahour", "Hammam al-Alil", "as-Salam".
 ARTICLES = frozenset("al el az as ad an ar at ash ath adh um umm".split())
 _DOUBLED = re.compile(r"([a-z])\1+")
-_POSSESSIVE = re.compile(r"[’'‘]s$", re.IGNORECASE)
+_POSSESSIVE = re.compile(r"[’'‘´]s$", re.IGNORECASE)
 # A word: letters/digits with ‘ayn marks and Arabic diacritics inside (a mark only where a letter
 # follows it); split keeps separators, so offsets come from the lengths of the pieces without a
 # Python loop over characters. Runs of letters are single-class repeats, the fast path of `re`.
@@ -44,8 +44,10 @@ def fold_word(word: str) -> str:
     """Fold one word; an article folds to the empty string."""
     word = _POSSESSIVE.sub("", word)
     if not word.isascii():
-        word = unicodedata.normalize("NFKD", word)
-        word = "".join(ch for ch in word if not unicodedata.combining(ch))
+        # Marks first: NFKD spells an acute accent typed as an apostrophe ("Mosul´s") as a
+        # space and a combining accent, and a folded word holds no space.
+        word = unicodedata.normalize("NFKD", word.translate(_AYN))
+        word = "".join(ch for ch in word if not unicodedata.combining(ch) and not ch.isspace())
     word = word.translate(_AYN).lower()
     if word in ARTICLES:
         return ""

@@ -6,6 +6,8 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from articles.geoparse import Matcher, NameEntry, geoparse
 from articles.parsing import parse_report
@@ -251,6 +253,20 @@ def test_transliteration_variants_and_suffixes_still_match():
     )
     assert places(found) == ["hammam-al-alil", "kokjeli", "zahour"]
     assert found[1].surface == "Gogjali"
+
+
+def test_an_accent_typed_for_an_apostrophe_does_not_break_the_scan():
+    # A real report (The News, AFP): "along Mosul´s frontlines" raised an IndexError.
+    found = parse("Snipers along Mosul´s frontlines fired as troops entered Zahour.")
+    assert [(m.place_key, m.surface) for m in found] == [("mosul", "Mosul´s"), ("zahour", "Zahour")]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(st.characters(codec="utf-8") | st.sampled_from("Mosul ´’-"), max_size=120))
+def test_any_text_parses_and_each_surface_is_its_offsets(text):
+    body = f"Forces entered Zahour. {text} Troops retook the Karama district."
+    for m in parse(body):
+        assert body[m.start : m.end] == m.surface
 
 
 def test_a_name_inside_a_longer_word_is_not_matched():
