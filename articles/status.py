@@ -72,6 +72,10 @@ _CUE_RULES = [
             # "the new push for the liberation of Mosul": the campaign, not an event.
             rf"\b(?:{_CAMPAIGN}|fight|war|plans?)\s+(?:for|towards?)\s+(?:the\s+)?"
             r"(?:liberation|recapture|capture|retaking)\b",
+            # "committed to supporting its Iraqi partners in the liberation of Mosul": help
+            # given to the campaign, which says nothing of its end.
+            r"\b(?:support\w*|assist\w*|help\w*)\s+(?:[\w'’-]+\s+){0,4}?(?:in|with|for)\s+"
+            r"(?:the\s+)?(?:liberation|recapture|retaking)\b",
             # "in preparation for the entry and liberation of the old city", "ahead of an
             # assault on the Old City": what is to come.
             rf"(?:(?<=\bin\s)preparation\s+for|\bahead\s+of)\s+(?:[\w-]+\s+){{0,4}}?"
@@ -138,7 +142,9 @@ _CUE_RULES = [
             r"\bprocess\s+of\s+(?:retaking|liberating|recapturing|clearing|taking|capturing)\b",
             # "made incursions in neighboring al-Shifa district", "continue incursion into".
             r"\bincursions?\s+(?:in|into)\b",
-            r"\b(?:mak(?:e|es|ing)|made)\s+(?:\w+\s+){0,2}?progress\b",
+            # "made significant progress in clearing Mosul's east side": under way, not done.
+            r"\b(?:mak(?:e|es|ing)|made)\s+(?:\w+\s+){0,2}?progress\b"
+            r"(?:\s+in\s+(?:retaking|liberating|recapturing|clearing|taking|capturing)\b)?",
             # "gained ground in door-to-door fighting in the Old City".
             r"\bgain(?:ed|ing|s)?\s+ground(?:\s+in\s+(?:[\w-]+\s+){0,2}?(?:fighting|battles?|clashes))?\b",
             # Part of a place taken is an advance into it: "seized most of Tanak", "imposed
@@ -371,7 +377,7 @@ _TRIGGERS = (
     "complet succeeded monday tuesday wednesday thursday friday saturday sunday free reclaim pound "
     "flag ousted ousting evicted evicting fully completely totally was were been went going during "
     "readying prepared gearing geared oust expel evict dislodge fall loss gain incursion majority "
-    "away"
+    "away support assist help"
 ).split()
 CUE_FINDER = TriggeredPattern(_CUES, _TRIGGERS, by_char=_CUES_BY_CHAR)
 # A word shortly before a cue that turns it into an intent, a future or a denial.

@@ -294,6 +294,9 @@ def status_of(sentence: str, name: str) -> str:
         ("The recapture of Mosul would mark the militants' defeat in Iraq.", "mentioned"),
         ("Today we have completed Karama and other districts, the commander said.", "retaken"),
         ("Recruits had completed the training in Karama.", "mentioned"),
+        ("The coalition is committed to supporting its partners in the liberation of Mosul.",
+         "mentioned"),
+        ("Forces have made significant progress in clearing Mosul's east side.", "advance"),
     ],
 )
 def test_a_sentence_gives_its_place_a_status(sentence, expected):
