@@ -295,6 +295,9 @@ _CUE_RULES = [
             # "The Iraqi national flag was hoisted over buildings in the villages of".
             r"\bflags?\s+(?:was|were|has\s+been|have\s+been|had\s+been)\s+(?:raised|hoisted)\b",
             r"\bfell\s+to\s+(?:the\s+)?(?:Iraqi|government|security|army|federal|Kurdish|Peshmerga)\b",
+            # "Mosul's al-Salam hospital is now controlled by Iraqi forces".
+            r"\bcontrolled\s+by\s+(?:the\s+)?(?:Iraqi|government|security|army|federal|Kurdish|"
+            r"Peshmerga)\b",
             r"\b(?:pushed|drove|driven|drive|driving|expelled|kicked|ousted|flushed|chased)\s+"
             r"(?:[\w-]+\s+){0,3}?out\s+of\b",
             # "dislodged Daesh insurgents from the Ziwani Mosque".
@@ -732,7 +735,7 @@ def is_reference_point(sentence: str, start: int) -> bool:
 #   retaken the town", "Mosul's governor", "the Erbil government".
 _NAMED_AS = re.compile(
     r"(?:['’]s)?(?:"
-    r"(?P<held>(?:,\s+(?:the\s+)?(?:group['’]s\s+|(?:ISIS|ISIL|(?-i:IS)|Daesh|Islamic\s+State|"
+    r"(?P<held>(?:,\s+(?:the\s+|their\s+|its\s+)?(?:group['’]s\s+|(?:ISIS|ISIL|(?-i:IS)|Daesh|Islamic\s+State|"
     r"militants?|jihadists?)['’]?s?\s+)?(?:(?:last|major|main|remaining|key|biggest|largest|"
     r"urban|de\s+facto)\s+)*|\s+)(?:stronghold|bastion|(?<=['’]s\s)capital|(?<=s['’]\s)capital))"
     r"|\s+(?P<campaign>offensive|operations?|campaign|battle|war|front(?:line)?s?|ax[ie]s|sector)"

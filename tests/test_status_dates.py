@@ -297,6 +297,8 @@ def status_of(sentence: str, name: str) -> str:
         ("The coalition is committed to supporting its partners in the liberation of Mosul.",
          "mentioned"),
         ("Forces have made significant progress in clearing Mosul's east side.", "advance"),
+        ("Mosul's Salam hospital is now controlled by Iraqi forces, at great cost.", "retaken"),
+        ("Forces drive IS from Mosul, their last major stronghold in the country.", "isis_held"),
     ],
 )
 def test_a_sentence_gives_its_place_a_status(sentence, expected):
