@@ -75,8 +75,9 @@ _DATELINE = re.compile(
     # "Bawiza (Iraq): Iraqi soldiers", "Mosul (Reuters) - ": a city in mixed case, then its
     # country or agency in brackets and a colon or dash.
     r"|[A-Z][a-z]+(?: [A-Z][a-z]+)?(?= \([^()\n]{1,40}\) ?(?:[—–:]|--?))"
-    # "Mosul – The War Media Cell has announced": the same with a dash.
-    r"|[A-Z][a-z]+(?: [A-Z][a-z]+)?(?= [—–] [A-Z])"
+    # "Mosul – The War Media Cell has announced", "London - Save the Children warned": the
+    # same with a dash.
+    r"|[A-Z][a-z]+(?: [A-Z][a-z]+)?(?= (?:[—–]|--?) [A-Z])"
     # "Washington, DC, USA –": a city in mixed case, its state or country, then a dash.
     r"|[A-Z][a-z]+(?: [A-Z][a-z]+)?(?:, ?[A-Z][A-Za-z.]+){1,2}(?=,? ?(?:\( ?)?[—–]))"
     # The agency in brackets may end it without a dash: "Mosul, Nov 22 (IANS) Iraqi forces";

@@ -373,6 +373,8 @@ def test_a_sentence_the_body_repeats_gets_the_same_status_and_date_each_time():
         "Erbil (Reuters) -",
         # "An Iraqi" after the dateline is no nisba making the city a man's name.
         "ERBIL - An Iraqi officer said",
+        "Erbil - Iraqi officials said",
+        "Erbil – Iraqi officials said",
     ],
 )
 def test_an_agency_dateline_is_where_the_report_was_filed_not_the_event(dateline):
