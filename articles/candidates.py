@@ -112,7 +112,9 @@ _UNRESOLVED = re.compile(
     rf"(?P<rural_called>{_CAP}(?:[-\s](?!Village\b){_CAP}){{0,2}})"
     rf"|\b(?:neighbou?rhoods?|districts?)\s*,?\s+(?:called|named)\s+(?:the\s+)?"
     rf"(?P<called>{_NAME})"
-    rf"|(?P<rural_appos>{_NAME}),\s+(?:a|an)\s+(?:[\w-]+\s+){{0,3}}?(?:village|town)\b"
+    # "Sahaji, the last ISIS-held village on the road"; not "Saleh, the village's elder".
+    rf"|(?P<rural_appos>{_NAME}),\s+(?:a|an|the)\s+(?:[\w-]+\s+){{0,3}}?(?:village|town)\b"
+    r"(?![\'’-]|\s+(?:chief|elder|head|leader|mayor|council|official)s?\b)"
     rf"|(?P<appos>{_NAME}),\s+(?:a|an)\s+(?:[\w-]+\s+){{0,3}}?"
     rf"(?:neighbou?rhood|district|sub-district|suburb)\b"
     # A name whose first word makes it a place: a hill ("Tal al-Rayyan", "Tel Khima"), a

@@ -1174,6 +1174,8 @@ def test_a_site_taken_in_a_city_makes_the_city_its_container():
         ("Forces fully recaptured the area of al-Atshana Hills on Tuesday.", "al-Atshana Hills"),
         # "the village X", without "of", as translations write it.
         ("Troops cleared the village Numaniya on the outskirts of the city.", "Numaniya"),
+        # An apposition with "the" as with "a".
+        ("The PMU recaptured Sahaji, the last ISIS-held village on the road.", "Sahaji"),
     ],
 )
 def test_a_phrase_that_marks_a_village_finds_one_the_gazetteer_lacks(sentence, surface):
@@ -1181,6 +1183,11 @@ def test_a_phrase_that_marks_a_village_finds_one_the_gazetteer_lacks(sentence, s
     assert [(m.surface, m.parent_key, m.status) for m in found] == [
         (surface, "nineveh", "retaken")
     ]
+
+
+def test_a_man_named_before_a_village_s_elder_is_no_village():
+    assert parse("Saleh, the village elder, said troops retook Zahour.")[0].place_key == "zahour"
+    assert len(parse("Saleh, the village elder, said troops retook Zahour.")) == 1
 
 
 def test_a_nisba_makes_a_man_only_when_it_follows_the_name_in_its_sentence():
