@@ -256,6 +256,9 @@ _CUE_RULES = [
             # liberating", still going on.
             r"\b(?:announc\w*|declar\w*|after|complet\w*|succeeded\s+in|(?:mon|tues|wednes|"
             r"thurs|fri|satur|sun)day)\s+(?:liberating|capturing)\b",
+            # "renewed their push on the Qayruwan region, liberating the villages of": what the
+            # push gained, told after a comma.
+            r"(?<=,\s)(?:liberating|capturing|recapturing|retaking)\b",
             r"\bcleared\b",
             r"\bfreed\b",
             # "managed to free the three villages": the verb's bare form only after "to", which

@@ -299,6 +299,9 @@ def status_of(sentence: str, name: str) -> str:
         ("Forces have made significant progress in clearing Mosul's east side.", "advance"),
         ("Mosul's Salam hospital is now controlled by Iraqi forces, at great cost.", "retaken"),
         ("Forces drive IS from Mosul, their last major stronghold in the country.", "isis_held"),
+        ("The PMU renewed their push on the region, liberating the villages of Kokjeli and Zahour.",
+         "retaken"),
+        ("Iraqi forces liberating Karama met fierce resistance.", "fighting"),
     ],
 )
 def test_a_sentence_gives_its_place_a_status(sentence, expected):
