@@ -82,9 +82,14 @@ _CUE_RULES = [
             rf"{_PLANNED}(?:\s+and\s+{_PLANNED})?\b",
             # "The recapture of Mosul would mark the militants' defeat": what is yet to be.
             # "the capture of the whole of Mosul should be achieved in a few days".
+            # "full liberation of Mosul is near".
             r"\b(?:recapture|liberation|retaking|capture|fall|loss)\s+of\s+(?:the\s+)?"
             r"(?:(?:city|whole|rest)\s+of\s+(?:the\s+)?)?(?:[\w'’-]+\s+){1,2}?"
-            r"(?:would|will|could|might|may|should|must)\b",
+            r"(?:would|will|could|might|may|should|must|(?:is|was)\s+(?:near|imminent|close)"
+            r")\b",
+            # "forces said they were about to complete the encirclement of": still to come.
+            rf"\b(?:is|are|was|were)\s+about\s+to\s+(?:(?:complete|finish)\s+(?:the\s+)?)?"
+            rf"(?:[\w-]+\s+){{0,2}}?(?:{_TAKE_VERBS}|encircl|surround|besieg|complet)\w*",
             # "forces were poised for an assault on Qaraqosh", "gearing up for the battle for":
             # ready for what has not begun.
             rf"\b(?:poised|ready|readying|prepared|preparing|gearing\s+up|geared\s+up)\s+for\s+"
@@ -383,7 +388,7 @@ _TRIGGERS = (
     "complet succeeded monday tuesday wednesday thursday friday saturday sunday free reclaim pound "
     "flag ousted ousting evicted evicting fully completely totally was were been went going during "
     "readying prepared gearing geared oust expel evict dislodge fall loss gain incursion majority "
-    "away support assist help"
+    "away support assist help are"
 ).split()
 CUE_FINDER = TriggeredPattern(_CUES, _TRIGGERS, by_char=_CUES_BY_CHAR)
 # A word shortly before a cue that turns it into an intent, a future or a denial.

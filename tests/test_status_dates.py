@@ -302,6 +302,8 @@ def status_of(sentence: str, name: str) -> str:
         ("The PMU renewed their push on the region, liberating the villages of Kokjeli and Zahour.",
          "retaken"),
         ("Iraqi forces liberating Karama met fierce resistance.", "fighting"),
+        ("Abadi announced that full liberation of Mosul is near.", "mentioned"),
+        ("Troops are about to complete the encirclement of the Karama district.", "mentioned"),
     ],
 )
 def test_a_sentence_gives_its_place_a_status(sentence, expected):
