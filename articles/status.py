@@ -178,7 +178,9 @@ _CUE_RULES = [
             # "resumed an offensive to rid eastern Mosul from the Islamic State", "the renewed
             # push on west Mosul": an assault taken up again is under way again.
             r"\b(?:resumed|resumes|resume|resuming|renewed|renews|renew)\s+(?:\w+\s+){0,2}?"
-            r"(?:offensive|operations?|assault|push|campaign|drive)\b",
+            r"(?:offensive|operations?|assault|push|campaign|drive|battle)\b"
+            # "resume their battle to liberate the western part of Mosul", as "began".
+            r"(?:\s+(?:\w+\s+){0,3}?(?:to|aim(?:ed|ing)\s+at)\s+\w+)?",
             # "began raiding the areas of Musheirefa", "descended on the airport".
             r"\b(?:began|begun|started)\s+(?:raiding|attacking|storming|assaulting)\b",
             r"\bdescended\s+on\b",

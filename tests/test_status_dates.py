@@ -303,6 +303,7 @@ def status_of(sentence: str, name: str) -> str:
          "retaken"),
         ("Iraqi forces liberating Karama met fierce resistance.", "fighting"),
         ("Abadi announced that full liberation of Mosul is near.", "mentioned"),
+        ("The army resumed its battle to liberate the western part of Mosul.", "advance"),
         ("Troops are about to complete the encirclement of the Karama district.", "mentioned"),
     ],
 )
