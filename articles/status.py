@@ -844,7 +844,12 @@ def _toward(sentence: str, start: int) -> bool:
 
 
 # What comes between a place and a cue after it when the cue is a second verb of the subject.
-_AND_THEN = re.compile(r"\sand\s+(?:then\s+|also\s+|later\s+)?$")
+# "pushed into the town of Hamdaniyah and said it captured the main government compound": a
+# second predicate, about something else, may be told as what the subject said.
+_AND_THEN = re.compile(
+    r"\sand\s+(?:then\s+|also\s+|later\s+)?(?:(?:said|says|announced|reported|claimed)\s+"
+    r"(?:that\s+)?(?:it|they|he|she)\s+(?:had\s+|has\s+|have\s+)?)?$"
+)
 
 
 def status_for(sentence: str, cues: list[Cue], breaks: list[int], start: int, end: int) -> str:
