@@ -304,7 +304,7 @@ def status_of(sentence: str, name: str) -> str:
         ("Iraqi forces liberating Karama met fierce resistance.", "fighting"),
         ("Abadi announced that full liberation of Mosul is near.", "mentioned"),
         ("The army resumed its battle to liberate the western part of Mosul.", "advance"),
-        ("The army pushed into Hammam and said it captured the government compound.",
+        ("The army pushed into the nearby town of Hammam and said it captured the compound.",
          "advance"),
         ("Troops are about to complete the encirclement of the Karama district.", "mentioned"),
     ],
