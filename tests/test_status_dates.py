@@ -306,6 +306,8 @@ def status_of(sentence: str, name: str) -> str:
         ("The army resumed its battle to liberate the western part of Mosul.", "advance"),
         ("The army pushed into the nearby town of Hammam and said it captured the compound.",
          "advance"),
+        ("The retaking of Mosul – in the largest operation in years – could take months.",
+         "mentioned"),
         ("Troops are about to complete the encirclement of the Karama district.", "mentioned"),
     ],
 )
