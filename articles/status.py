@@ -353,7 +353,9 @@ _CUE_RULES = [
             r"\bskirmish\w*",
             r"\bresistance\b",
             r"\bengaged\b",
-            r"\bcombat\b",
+            # Not "trained fighters in combat techniques", "combat experience".
+            r"\bcombat\b(?!\s+(?:techniques?|training|skills?|experience|engineers?|medics?|"
+            r"uniforms?|boots|gear|vests?))",
             r"\bgunfights?\b",
             r"\bmortars?\b",
             r"\bsnipers?\b",

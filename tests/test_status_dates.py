@@ -308,6 +308,8 @@ def status_of(sentence: str, name: str) -> str:
          "advance"),
         ("The retaking of Mosul – in the largest operation in years – could take months.",
          "mentioned"),
+        ("Turkey has a mission in Bashiqa, where soldiers trained men in combat techniques.",
+         "mentioned"),
         ("Troops are about to complete the encirclement of the Karama district.", "mentioned"),
     ],
 )
