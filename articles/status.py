@@ -64,6 +64,9 @@ _CUE_RULES = [
             # "only a few days away from ousting militants completely from the Old City".
             r"\baway\s+from\s+(?:\w+\s+)?(?:oust|liberat|retak|recaptur|captur|clear|free|"
             r"seiz|tak|expel|driv|evict|dislodg)\w*",
+            # "brings them closer to fully recapturing west Mosul".
+            r"\bcloser\s+to\s+(?:\w+\s+)?(?:oust|liberat|retak|recaptur|captur|clear|free|"
+            r"seiz|tak)\w*",
             # "These forces are focusing now on controlling the Old City".
             r"\bfocus\w*\s+(?:now\s+)?on\s+(?:liberat|retak|recaptur|captur|clear|free|seiz|tak|"
             r"controll|storm|enter)\w*",
@@ -394,7 +397,7 @@ _TRIGGERS = (
     "complet succeeded monday tuesday wednesday thursday friday saturday sunday free reclaim pound "
     "flag ousted ousting evicted evicting fully completely totally was were been went going during "
     "readying prepared gearing geared oust expel evict dislodge fall loss gain incursion majority "
-    "away support assist help are"
+    "away support assist help are closer"
 ).split()
 CUE_FINDER = TriggeredPattern(_CUES, _TRIGGERS, by_char=_CUES_BY_CHAR)
 # A word shortly before a cue that turns it into an intent, a future or a denial.

@@ -310,6 +310,7 @@ def status_of(sentence: str, name: str) -> str:
          "mentioned"),
         ("Turkey has a mission in Bashiqa, where soldiers trained men in combat techniques.",
          "mentioned"),
+        ("Retaking the sites brings them closer to fully recapturing west Mosul.", "mentioned"),
         ("Troops are about to complete the encirclement of the Karama district.", "mentioned"),
     ],
 )
