@@ -328,6 +328,28 @@ _OUTLET_AFTER = frozenset(
 _PROVINCE_AFTER = frozenset("governorate governorates province provinces".split())
 
 
+# A capital named for its government: "Baghdad's troops", "tension between Ankara and Baghdad",
+# "was told by Baghdad to enter", "a way to anger Baghdad". Not a place the report tells of.
+_GOVERNMENT_AFTER = re.compile(
+    r"(?:['’]s)?\s+(?:forces|troops|army|government|officials|leaders(?:hip)?|decision|position|"
+    r"request|approval|permission|demands?|objections?|policy|stance|efforts?|envoy)\b"
+)
+_GOVERNMENT_BEFORE = re.compile(
+    r"(?:\b(?:tensions?|talks|relations|ties|dispute|rift|row|spat|negotiations|coordination)"
+    r"\s+(?:with|between)\s+(?:[A-Z][\w’'-]+\s+and\s+)?"
+    r"|\b(?:told|urged|asked|warned|pressed|ordered|critici[sz]ed|accused)\s+by\s+"
+    r"|\banger(?:ed|ing|s)?\s+(?:\w+\s+)?)$"
+)
+
+
+def names_a_government(text: str, start: int, end: int) -> bool:
+    """Whether the city at start..end stands for its government (_GOVERNMENT_AFTER/BEFORE)."""
+    return (
+        _GOVERNMENT_AFTER.match(text, end) is not None
+        or _GOVERNMENT_BEFORE.search(text, max(0, start - 60), start) is not None
+    )
+
+
 def _names_no_place(scan: Scan, last: int) -> bool:
     nxt = last + 1
     if nxt >= len(scan.words):
@@ -516,6 +538,10 @@ def find_candidates(
         if not capital or _is_person(scan, first, last) or _names_no_place(scan, last):
             continue
         start, end = offsets[2 * first], offsets[2 * last + 1]
+        if len(out_keys) == 1 and out_keys[0] in matcher.distant_cities and names_a_government(
+            scan.text, start, end
+        ):
+            continue
         if first > 0 and not folded[first - 1] and start - offsets[2 * first - 1] <= 1:
             start = offsets[2 * first - 2]  # keep the article: "al-Zahour"
         after = last + 1

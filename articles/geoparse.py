@@ -334,6 +334,13 @@ class Matcher:
         self.container_chains: dict[str, tuple[str, ...]] = {}
         home = self.places.get(default_parent)
         self.home = (home.lat, home.lon) if home else (36.34, 43.13)
+        # Cities away from the front, whose name may stand for a government: "Baghdad's troops",
+        # "talks between Ankara and Baghdad" (candidates.names_a_government).
+        self.distant_cities = frozenset(
+            key
+            for key, place in self.places.items()
+            if place.kind == "city" and place.parent_key not in (rural_parent, default_parent)
+        )
         # Places whose parts a text may name after them: "two central Mosul neighbourhoods".
         self.cities = frozenset(
             key for key, place in self.places.items() if place.kind in _CONTAINER_KINDS

@@ -269,6 +269,24 @@ def test_any_text_parses_and_each_surface_is_its_offsets(text):
         assert body[m.start : m.end] == m.surface
 
 
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Troops retook Zahour as Baghdad's troops fought on.",
+        "Troops retook Zahour, easing tension between Erbil and Baghdad.",
+        "Troops retook Zahour after they were told by Baghdad to enter.",
+        "Troops retook Zahour; the shelling may be a way to anger Baghdad.",
+    ],
+)
+def test_a_distant_capital_named_for_its_government_is_no_place(sentence):
+    assert places(parse(sentence)) == ["zahour"]
+
+
+def test_a_distant_capital_named_as_a_place_stays_one():
+    found = parse("Troops retook Zahour. The envoy flew to Baghdad and met officials there.")
+    assert places(found) == ["zahour", "baghdad"]
+
+
 def test_a_name_inside_a_longer_word_is_not_matched():
     assert parse("Mosuli traders and Najafis met.") == []
 
