@@ -78,6 +78,10 @@ _DATELINE = re.compile(
     # "Mosul – The War Media Cell has announced", "London - Save the Children warned": the
     # same with a dash.
     r"|[A-Z][a-z]+(?: [A-Z][a-z]+)?(?= (?:[—–]|--?) [A-Z])"
+    # "London [UK], Feb. 24 (ANI):": a city in mixed case, its country in square brackets, a
+    # day, then the agency.
+    rf"|[A-Z][a-z]+(?: [A-Z][a-z]+)? \[[^\[\]\n]{{1,30}}\],? "
+    rf"(?:{dates.MONTH_PATTERN})\.? \d{{1,2}}(?:,? \d{{4}})?(?= ?\()"
     # "Washington, DC, USA –": a city in mixed case, its state or country, then a dash.
     r"|[A-Z][a-z]+(?: [A-Z][a-z]+)?(?:, ?[A-Z][A-Za-z.]+){1,2}(?=,? ?(?:\( ?)?[—–]))"
     # The agency in brackets may end it without a dash: "Mosul, Nov 22 (IANS) Iraqi forces";

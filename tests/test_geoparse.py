@@ -391,6 +391,8 @@ def test_a_sentence_the_body_repeats_gets_the_same_status_and_date_each_time():
         "Erbil (Reuters) -",
         # "An Iraqi" after the dateline is no nisba making the city a man's name.
         "ERBIL - An Iraqi officer said",
+        "Erbil [Iraq], Feb. 24 (ANI):",
+        "Erbil [Iraq], Feb. 24(ANI):",
         "Erbil - Iraqi officials said",
         "Erbil – Iraqi officials said",
     ],
