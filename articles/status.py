@@ -64,6 +64,9 @@ _CUE_RULES = [
             # "only a few days away from ousting militants completely from the Old City".
             r"\baway\s+from\s+(?:\w+\s+)?(?:oust|liberat|retak|recaptur|captur|clear|free|"
             r"seiz|tak|expel|driv|evict|dislodg)\w*",
+            # "Iraqi troops are within 500m of retaking the al-Nuri mosque".
+            r"\bwithin\s+(?:[\w.-]+\s+){1,3}?of\s+(?:oust|liberat|retak|recaptur|captur|clear|"
+            r"free|seiz|tak|reach|enter|storm)\w*",
             # "brings them closer to fully recapturing west Mosul".
             r"\bcloser\s+to\s+(?:\w+\s+)?(?:oust|liberat|retak|recaptur|captur|clear|free|"
             r"seiz|tak)\w*",
@@ -116,6 +119,9 @@ _CUE_RULES = [
             r"(?<!former\s)(?<!one-time\s)\b(?:strongholds?|bastion)\b",
             r"\b(?:ISIS|ISIL|(?-i:IS)|Daesh|Islamic\s+State)['’]?s?\s+(?:de\s+facto\s+)?capital\b",
             r"\bholed\s+up\b",
+            # "Islamic State fighters, holding out in the Old City, are surrounded": set off by
+            # commas, a state; not "clashed with fighters holding out in", where the clash is.
+            r"(?<=,\s)holding\s+out\s+in\b",
             # "ISIL still controls other Assyrian landmarks, including the ruins of Nineveh".
             rf"(?<![-\w]){_ISIS_SUBJECT}\s+(?:still\s+|now\s+|also\s+)?(?:controls|holds)\b",
             # "with only Rashidiyah neighborhood left to be retaken".
@@ -397,7 +403,7 @@ _TRIGGERS = (
     "complet succeeded monday tuesday wednesday thursday friday saturday sunday free reclaim pound "
     "flag ousted ousting evicted evicting fully completely totally was were been went going during "
     "readying prepared gearing geared oust expel evict dislodge fall loss gain incursion majority "
-    "away support assist help are closer"
+    "away support assist help are closer within"
 ).split()
 CUE_FINDER = TriggeredPattern(_CUES, _TRIGGERS, by_char=_CUES_BY_CHAR)
 # A word shortly before a cue that turns it into an intent, a future or a denial.

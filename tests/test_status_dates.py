@@ -311,6 +311,9 @@ def status_of(sentence: str, name: str) -> str:
         ("Turkey has a mission in Bashiqa, where soldiers trained men in combat techniques.",
          "mentioned"),
         ("Retaking the sites brings them closer to fully recapturing west Mosul.", "mentioned"),
+        ("Iraqi troops are within 500m of retaking the Karama district.", "mentioned"),
+        ("IS fighters, holding out in Karama, are using booby traps.", "isis_held"),
+        ("Forces clashed with IS fighters holding out in Karama on Wednesday.", "fighting"),
         ("Troops are about to complete the encirclement of the Karama district.", "mentioned"),
     ],
 )
