@@ -199,6 +199,8 @@ _NOT_NAMES = frozenset(
         # Ranks that follow a list ("the village of Albu Saif, Gen. Abdal Amir said") and
         # peoples' adjectives ("the northern Syrian village").
         "Gen General Lt Lieutenant Maj Major Brig Brigadier Col Colonel Capt Captain Staff "
+        # Offices before a man's name ("the al-Nuri Mosque Thursday, Prime Minister Haider").
+        "Prime Minister President Governor Mayor Commander Spokesman "
         "Syrian Turkish Iranian American British French Russian Jordanian Saudi Lebanese "
         # The Arabic word for a neighbourhood before its name: "the Hai Sala area".
         "Hai Hay Hayy "
@@ -765,7 +767,10 @@ def _taken_list_of_places(text: str, m: re.Match[str]) -> bool:
     names = 0
     g_start = m.start("rural_taken")
     for nm in _ONE_NAME.finditer(m["rural_taken"]):
-        if nm[0].split(None, 1)[0] in _MAN_FIRST:
+        # The first word after any title: "Prime Minister Haider al-Abadi" is a man too.
+        words = nm[0].split()
+        first = next((w for w in words if w not in _NOT_NAMES), words[0])
+        if first in _MAN_FIRST:
             return False
         names += _skip_non_names(text, g_start + nm.start(), g_start + nm.end()) is not None
     if not names:

@@ -495,7 +495,9 @@ _REFERENCE = re.compile(
     # Where people live or shelter: "Christians, who stay in Erbil".
     r"\b(?:live|lives|living|lived|stay|stays|staying|stayed|sheltering|sheltered)\s+in|"
     # What a road joins: "the road from Irbil to Q-West", "the road linking Mosul and Bashiqa".
-    r"\b(?:road|highway|route)\s+(?:\w+\s+){0,2}?(?:from|between|to|linking|connecting|"
+    # "the final highway that links Tal 'Afar to the Syrian border".
+    r"\b(?:road|highway|route)\s+(?:\w+\s+){0,2}?(?:from|between|to|linking|connecting|links?|"
+    r"connects?|"
     r"out\s+of|into)"
     r"(?:\s+(?:the\s+)?(?:city\s+of\s+)?[\w'’-]+(?:\s+[\w'’-]+){0,4}?\s+(?:and|to))?|"
     # Where a camp, hospital or screening site stands: "a new camp in Hasansham", "the field
@@ -716,7 +718,8 @@ def clause_breaks(sentence: str) -> list[int]:
 _REFERENCE_HINTS = frozenset(
     "near nearby around outside to beyond of from conference told said speaking spoke fled flee "
     "fleeing displaced crossed escaped returned returning arrived arriving evacuated between "
-    "linking connecting flees escaping live lives living lived stay stays staying stayed "
+    "linking connecting links link connects connect flees escaping live lives living lived "
+    "stay stays staying stayed "
     "sheltering sheltered halfway camp camps hospital clinic site isolating isolate isolated "
     "isolates off severing severed sever severs".split()
 )

@@ -723,6 +723,9 @@ def test_names_a_taking_verb_took_are_unresolved_places_when_the_text_places_the
     assert parse("The forces captured Ali and Hassan, two senior ISIS leaders.") == []
     assert parse("Troops freed Yazidi women and captured Abu Bakr al-Baghdadi's aide.") == []
     assert parse("Troops retook Tuesday and Wednesday what they had lost.") == []
+    # A man after his title: "Prime Minister Haider" after a list of what was taken.
+    found = parse("Troops recaptured the al-Nuri Mosque Thursday, Prime Minister Haider said.")
+    assert [m.place_key or m.surface for m in found] == ["al-Nuri Mosque"]
 
 
 def test_a_list_that_names_what_the_sentence_before_told_of_takes_its_status():

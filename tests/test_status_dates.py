@@ -312,6 +312,8 @@ def status_of(sentence: str, name: str) -> str:
          "mentioned"),
         ("Retaking the sites brings them closer to fully recapturing west Mosul.", "mentioned"),
         ("Iraqi troops are within 500m of retaking the Karama district.", "mentioned"),
+        ("After the liberation of the villages, the PMU turned to the highway that links Hammam "
+         "to the border.", "mentioned"),
         ("IS fighters, holding out in Karama, are using booby traps.", "isis_held"),
         ("Forces clashed with IS fighters holding out in Karama on Wednesday.", "fighting"),
         ("Troops are about to complete the encirclement of the Karama district.", "mentioned"),
