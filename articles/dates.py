@@ -62,7 +62,7 @@ _DATE_RE = re.compile(
     r"|\b(?P<after>a|one|two|three|[1-3])\s+days?\s+(?:after|later\s+than)\b"
     # A month with no day ("in January", "in late October 2016"), and other times long past.
     rf"|\b(?P<month>{_MONTH})\b(?:,?\s+(?:of\s+)?(?P<year>\d{{4}})\b)?"
-    r"|\b(?P<past>last\s+(?:month|year)|(?:weeks|months|years)\s+ago"
+    r"|\b(?P<past>last\s+(?:month|year)|(?:weeks|months|years|(?:a|one)\s+(?:month|year))\s+ago"
     # "After retaking Mosul's eastern side earlier this year".
     r"|earlier\s+(?:this|in\s+the)\s+year"
     # "areas of already cleared western Mosul", "once-liberated areas": done before the news.
@@ -91,6 +91,10 @@ DATE_FINDER = TriggeredPattern(
         "weeks ago",
         "months ago",
         "years ago",
+        "a month ago",
+        "one month ago",
+        "a year ago",
+        "one year ago",
         "already",
         "previously",
         "once",

@@ -806,13 +806,18 @@ def _names_campaign_before(sentence: str, start: int) -> bool:
 _TAKEN_OBJECT = re.compile(
     r"(?:\s+(?:of|over|in|from|on))?\s+(?:the\s+)?"
     r"(?:(?:whole(?:\s+of)?|entire|rest\s+of\s+the|city\s+of|(?:left|right)\s+bank\s+of|"
+    # "ISIS Loses Eastern Half of Mosul": a whole half, as the set's convention has it.
+    r"(?:eastern|western|east|west)\s+(?:half|side|bank)\s+of|"
     r"eastern|western|east|west|(?:IS|ISIS|ISIL|Daesh|jihadist)(?:-held)?)\s+){0,3}",
     re.IGNORECASE,
 )
 # What may stand between a place and a taking verb after it: "Mosul was liberated", "Mosul's
 # liberation", "Mosul city has now been fully retaken".
 _TAKEN_SUBJECT = re.compile(
-    r"['’]s\s+|\s+(?:city\s+)?(?:(?:has|have|had|was|were|is|are)\s+)?(?:been\s+|now\s+)?"
+    # Not "forces in Mosul have seized a new neighbourhood": the active voice takes something
+    # else.
+    r"['’]s\s+|\s+(?:city\s+)?(?:(?:has|have|had)\s+(?:now\s+)?been\s+"
+    r"|(?:was|were|is|are)\s+(?:been\s+|now\s+)?)?"
     r"(?:fully\s+|completely\s+|officially\s+|finally\s+)?",
     re.IGNORECASE,
 )

@@ -287,6 +287,13 @@ def test_a_distant_capital_named_as_a_place_stays_one():
     assert places(found) == ["zahour", "baghdad"]
 
 
+def test_a_whole_half_lost_is_the_city_retaken_and_forces_in_it_seize_its_parts():
+    status = {m.place_key: m.status for m in parse("ISIS loses the eastern half of Mosul.")}
+    assert status["mosul"] == "retaken"
+    found = parse("Special forces in Mosul have seized a new neighbourhood.")
+    assert [(m.place_key, m.status) for m in found] == [("mosul", "advance")]
+
+
 def test_a_name_inside_a_longer_word_is_not_matched():
     assert parse("Mosuli traders and Najafis met.") == []
 

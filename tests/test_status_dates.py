@@ -419,6 +419,7 @@ def test_a_day_that_names_a_district_is_no_date():
         ("months ago", "months ago"),
         ("last year", "last year"),
         ("earlier this year", "earlier this year"),
+        ("a month ago", "a month ago"),
     ],
 )
 def test_a_time_long_past_is_background_not_a_day(phrase, matched):
