@@ -344,7 +344,7 @@ _GOVERNMENT_BEFORE = re.compile(
 )
 
 
-def names_a_government(text: str, start: int, end: int) -> bool:
+def _names_a_government(text: str, start: int, end: int) -> bool:
     """Whether the city at start..end stands for its government (_GOVERNMENT_AFTER/BEFORE)."""
     return (
         _GOVERNMENT_AFTER.match(text, end) is not None
@@ -540,7 +540,7 @@ def find_candidates(
         if not capital or _is_person(scan, first, last) or _names_no_place(scan, last):
             continue
         start, end = offsets[2 * first], offsets[2 * last + 1]
-        if len(out_keys) == 1 and out_keys[0] in matcher.distant_cities and names_a_government(
+        if len(out_keys) == 1 and out_keys[0] in matcher.distant_cities and _names_a_government(
             scan.text, start, end
         ):
             continue

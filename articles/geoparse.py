@@ -339,7 +339,7 @@ class Matcher:
         home = self.places.get(default_parent)
         self.home = (home.lat, home.lon) if home else (36.34, 43.13)
         # Cities away from the front, whose name may stand for a government: "Baghdad's troops",
-        # "talks between Ankara and Baghdad" (candidates.names_a_government).
+        # "talks between Ankara and Baghdad" (candidates._names_a_government).
         self.distant_cities = frozenset(
             key
             for key, place in self.places.items()
@@ -863,10 +863,15 @@ def _mentions_in(
         elif when is None and is_body and (quoted or section.paragraph_starts_with_quote(start)):
             # A quote carries the date of its attribution in the paragraph before it.
             when = dates.attribution_date(section.previous_paragraph(start), published)
-            first = index and not section.same_paragraph(index - 1, index)
-            if when is None and first and section.paragraph_starts_with_quote(start):
+            if (
+                when is None
+                and index
+                and not section.same_paragraph(index - 1, index)
+                and section.paragraph_starts_with_quote(start)
+            ):
                 # "...seven villages had fallen on Wednesday.\n\n“Police retook Daraj and
-                # Raflah,” the ministry said": the quote tells the paragraph before it.
+                # Raflah,” the ministry said": a quote that opens a paragraph tells of the day
+                # the paragraph before it names.
                 when = section.own_date(index - 1, published)
         borrowed = when is None and is_body and not background
         if borrowed:

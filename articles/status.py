@@ -817,7 +817,7 @@ _TAKEN_SUBJECT = re.compile(
     # Not "forces in Mosul have seized a new neighbourhood": the active voice takes something
     # else.
     r"['’]s\s+|\s+(?:city\s+)?(?:(?:has|have|had)\s+(?:now\s+)?been\s+"
-    r"|(?:was|were|is|are)\s+(?:been\s+|now\s+)?)?"
+    r"|(?:was|were|is|are)\s+(?:now\s+)?)?"
     r"(?:fully\s+|completely\s+|officially\s+|finally\s+)?",
     re.IGNORECASE,
 )
