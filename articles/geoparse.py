@@ -655,21 +655,19 @@ class _Section:
         if i in self._days:
             return self._days[i]
         sentence = self.sentence(i)
-        info = self.infos.get(sentence)
-        own = info.days if info is not None else dates.find_dates(sentence, published)
-        own = self.beyond_dateline(self.sentence_starts[i], sentence, own)
+        own = self.own_days(i, published)
         # A named day ("on Wednesday", "Jan 4") before a vague one ("overnight", "yesterday").
         named = [d for d in own if not sentence[d.start].islower()]
         day = (named or own)[0] if own else self.carried_date(i, 0, published, depth)
         self._days[i] = day
         return day
 
-    def own_date(self, i: int, published: dt.date) -> dates.DateExpr | None:
-        """The last day sentence i names itself, if any (none carried from elsewhere)."""
+    def own_days(self, i: int, published: dt.date) -> list[dates.DateExpr]:
+        """The days sentence i names itself, after any dateline (none carried from elsewhere)."""
         sentence = self.sentence(i)
-        own = self.rules(sentence, published).days
-        own = self.beyond_dateline(self.sentence_starts[i], sentence, own)
-        return own[-1] if own else None
+        info = self.infos.get(sentence)
+        own = info.days if info is not None else dates.find_dates(sentence, published)
+        return self.beyond_dateline(self.sentence_starts[i], sentence, own)
 
     def previous_paragraph(self, pos: int) -> str:
         starts = self.paragraph_starts
@@ -872,7 +870,7 @@ def _mentions_in(
                 # "...seven villages had fallen on Wednesday.\n\n“Police retook Daraj and
                 # Raflah,” the ministry said": a quote that opens a paragraph tells of the day
                 # the paragraph before it names.
-                when = section.own_date(index - 1, published)
+                when = next(reversed(section.own_days(index - 1, published)), None)
         borrowed = when is None and is_body and not background
         if borrowed:
             when = section.carried_date(index, a, published)

@@ -146,6 +146,11 @@ def parse(body: str, title: str = "Report", related: list[str] | None = None, da
     return geoparse(title, body, related or [], day, MATCHER)
 
 
+def event_days(body: str) -> dict[str | None, dt.date]:
+    """The event date of each place the body names (its last mention's)."""
+    return {m.place_key: m.event_date for m in parse(body)}
+
+
 def places(found) -> list[str | None]:
     return [m.place_key for m in found]
 
@@ -940,10 +945,10 @@ def test_a_month_and_a_number_is_a_district_only_beside_a_place_word():
 
 def test_a_later_paragraph_takes_the_lead_s_day_only_when_it_is_that_week_s_news():
     lead = "Iraqi forces entered Zahour on {}.\n\nTroops retook the Intisar district."
-    days = {m.place_key: m.event_date for m in parse(lead.format("Wednesday"))}
+    days = event_days(lead.format("Wednesday"))
     assert days["intisar"] == dt.date(2016, 11, 2)
     # A lead that looks back weeks is background: what follows is the report's day.
-    days = {m.place_key: m.event_date for m in parse(lead.format("October 17"))}
+    days = event_days(lead.format("October 17"))
     assert days["zahour"] == dt.date(2016, 10, 17)
     assert days["intisar"] == FRIDAY
 
@@ -1009,7 +1014,7 @@ def test_a_later_also_on_a_day_dates_a_lead_that_names_none():
         "Clashes went on in the Karama district.\n\n"
         "Also on Wednesday, police cleared the Kokjeli district."
     )
-    days = {m.place_key: m.event_date for m in parse(body)}
+    days = event_days(body)
     assert days == dict.fromkeys(["zahour", "karama", "kokjeli"], dt.date(2016, 11, 2))
     # A lead with its own day keeps it; a later "also" weeks back is background.
     assert parse(body.replace("came out", "came out on Thursday"))[0].event_date == dt.date(
@@ -1024,10 +1029,10 @@ def test_a_quote_that_opens_a_paragraph_tells_of_the_day_the_paragraph_before_na
         "The ministry announced that villages fell to the police on Wednesday.\n\n"
         "“Police retook the Kokjeli district,” the ministry said."
     )
-    days = {m.place_key: m.event_date for m in parse(body)}
+    days = event_days(body)
     assert days["kokjeli"] == dt.date(2016, 11, 2)
     # A paragraph that does not open with a quote tells of the lead's day.
-    days = {m.place_key: m.event_date for m in parse(body.replace("“", "").replace("”", ""))}
+    days = event_days(body.replace("“", "").replace("”", ""))
     assert days["kokjeli"] == dt.date(2016, 11, 3)
 
 
