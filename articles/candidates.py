@@ -503,6 +503,23 @@ def _named_lower_case(words: list[str], first: int, city: str, text: str) -> boo
     return False
 
 
+_SETTLEMENT_KINDS = frozenset({"city", "town", "village"})
+
+
+def _other_town_before(
+    matcher: Matcher, text: str, before: tuple[int, tuple[str, ...]], start: int, city: str
+) -> bool:
+    """Whether the clause names another town just before a lower-case name: "the town of
+    Nimrud lies west of the ruins of the old city" is no old city of Mosul's."""
+    end, keys = before
+    if end < 0 or start - end > 60 or city in keys or _SENTENCE_STOP.search(text, end, start):
+        return False
+    return any(matcher.places[k].kind in _SETTLEMENT_KINDS for k in keys)
+
+
+_SENTENCE_STOP = re.compile(r"[.!?;]\s|\n")
+
+
 def find_candidates(
     matcher: Matcher, section: _Section, scan: Scan, confirmed: set[str]
 ) -> tuple[list[Candidate], list[Candidate]]:
@@ -512,7 +529,9 @@ def find_candidates(
     words, folded, offsets = scan.words, scan.folded, scan.offsets
     cache = matcher.hit_cache
     specific = matcher.specific
+    previous: tuple[int, tuple[str, ...]] = (-1, ())  # the last hit's end and keys
     for first, last, name, keys in scan.hits:
+        before, previous = previous, (offsets[2 * last + 1], keys)
         info = cache[keys] if keys in cache else _hit_places(matcher, keys)
         if info is None:
             continue
@@ -534,9 +553,13 @@ def find_candidates(
                     break
         if not capital and name in matcher.lower_case_names:
             # "controlled the old bridge", "Mosul's old town", where Mosul is named
-            capital = _named_lower_case(
-                words, first, matcher.lower_case_names[name], scan.text
-            ) and not _COUNTED_FROM.match(scan.text, offsets[2 * last + 1])
+            city = matcher.lower_case_names[name]
+            capital = _named_lower_case(words, first, city.name, scan.text) and not (
+                _COUNTED_FROM.match(scan.text, offsets[2 * last + 1])
+                or _other_town_before(matcher, scan.text, before, offsets[2 * first], city.key)
+            )
+            # Beside its city's name, "the old city" is that city's, not any town's: no cue needed.
+            common = common and not capital
         if not capital or _is_person(scan, first, last) or _names_no_place(scan, last):
             continue
         start, end = offsets[2 * first], offsets[2 * last + 1]

@@ -267,11 +267,11 @@ class Matcher:
         # Where an unresolved village or camp is drawn: the province, for want of better.
         self.rural_parent = rural_parent if rural_parent in self.places else default_parent
         self.names = frozenset(keys_by_name)
-        # Bridges named by their age or order, and the old city, with the name of the city
+        # Bridges named by their age or order, and the old city, with the city
         # they are in: reports write "the old bridge" and "Mosul's old town" in lower case
         # too, which counts where the city is named (candidates.find_candidates).
         self.lower_case_names = {
-            n: self.places[parent].name
+            n: self.places[parent]
             for n in lower_case
             if len(keys_by_name[n]) == 1
             and (parent := self.places[keys_by_name[n][0]].parent_key) in self.places

@@ -1232,3 +1232,15 @@ def test_a_nisba_makes_a_man_only_when_it_follows_the_name_in_its_sentence():
     # The next sentence's man leaves the place a place.
     found = parse("An officer in Mosul told AP from Erbil. Al-Maturi said the area was calm.")
     assert "erbil" in places(found)
+
+
+def test_the_old_city_in_lower_case_needs_no_other_cue_in_a_report_on_its_city():
+    # "old city" is a common word ("Jerusalem's old city"); beside Mosul's name it is Mosul's.
+    body = (
+        "Iraqi forces fought in Mosul on Thursday.\n\nThe advance could pave the way for an "
+        "attack on the heavily-populated old city, where the militants are still entrenched."
+    )
+    assert places(parse(body)) == ["mosul", "old-city"]
+    # Just after another town's name, the old city is that town's.
+    body = "Troops fought in Mosul. Hammam al-Alil lies west of the ruins of the old city."
+    assert places(parse(body)) == ["mosul", "hammam-al-alil"]
