@@ -122,6 +122,15 @@ _PARTS_BEFORE = re.compile(
     r"(?:[\w-]+['’]s\s+)?$",
     re.IGNORECASE,
 )
+# A site or one end of a district or village, taken inside it: "the first row of buildings in
+# Arbajiyah had been seized", "freed the northern part of the industrial area of Wadi Ugab". Not
+# across a comma: "the eastern side of Mosul, and managed to seize the districts of Aden".
+_SITE_IN = re.compile(
+    r"\b(?:buildings?|blocks?|streets?|cemetery|hospital|rows?\s+of\s+\w+|"
+    r"(?:northern|southern|eastern|western)\s+(?:part|half|side|edge))\b"
+    r"[^.,;:!?]{0,50}?\b(?:in|of|inside)\s+(?:the\s+)?(?:[\w-]+\s+){0,3}?$",
+    re.IGNORECASE,
+)
 # The words _PARTS_BEFORE can end with: a city with none of them right before it is spared
 # the search back.
 _PARTS_BEFORE_LAST = frozenset(
@@ -902,7 +911,8 @@ def _mentions_in(
 
 def _names_parts(city: bool, quarter: bool, text: str, start: int, end: int) -> bool:
     """Whether the place at start..end is named as the container of parts of it: "Zahra and
-    Sukkar neighbourhoods", "parts of the Old City", and for a city, "villages of Mosul"."""
+    Sukkar neighbourhoods", "parts of the Old City", for a city, "villages of Mosul", and for
+    another place, a site inside it (_SITE_IN)."""
     # _PART_BEFORE ends in "of" or "of the": look only where "of" is that near.
     if "of " in text[max(0, start - 7) : start] and _PART_BEFORE.search(
         text, max(0, start - 40), start
@@ -912,9 +922,11 @@ def _names_parts(city: bool, quarter: bool, text: str, start: int, end: int) -> 
         return True
     # A quarter of a city holds neighbourhoods too: "al-Faruq neighbourhood, in the
     # northwestern side of the Old City".
-    if not (city or quarter):
-        return False
     before = _word_before(text, start)
+    if not (city or quarter):
+        return before in _PARTS_BEFORE_LAST and _SITE_IN.search(
+            text, max(0, start - 100), start
+        ) is not None
     return (
         before in _PARTS_BEFORE_LAST or quarter and before.endswith(("'s", "’s"))
     ) and _PARTS_BEFORE.search(text, max(0, start - 100), start) is not None

@@ -1244,3 +1244,13 @@ def test_the_old_city_in_lower_case_needs_no_other_cue_in_a_report_on_its_city()
     # Just after another town's name, the old city is that town's.
     body = "Troops fought in Mosul. Hammam al-Alil lies west of the ruins of the old city."
     assert places(parse(body)) == ["mosul", "hammam-al-alil"]
+
+
+def test_a_site_taken_inside_a_district_is_an_advance_there():
+    # The district did not change hands: a row of its buildings, or one end of it, did.
+    for sentence in (
+        "An officer said that the first row of buildings in Kokjeli had been seized.",
+        "Commandos freed the northern part of the industrial area of Kokjeli on Tuesday.",
+    ):
+        assert [(m.place_key, m.status) for m in parse(sentence)] == [("kokjeli", "advance")]
+    assert [m.status for m in parse("Commandos freed Kokjeli on Tuesday.")] == ["retaken"]
