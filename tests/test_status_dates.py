@@ -431,6 +431,19 @@ def test_a_time_long_past_is_background_not_a_day(phrase, matched):
     ]
 
 
+def test_when_a_campaign_began_is_no_time_of_the_sentence_news():
+    # "on Saturday" dates the assault on the districts; the operation's start is its own clause.
+    sentence = (
+        "Troops on Saturday ramped up an operation that began seven months ago, launching an "
+        "assault on Shifa."
+    )
+    found = find_dates(sentence, FRIDAY, background=True)
+    assert [(d.precision, sentence[d.start : d.end]) for d in found] == [("relative", "Saturday")]
+    assert [d.precision for d in find_dates("Shifa fell months ago.", FRIDAY, background=True)] == [
+        "background"
+    ]
+
+
 def test_a_month_is_background_only_before_the_month_of_publication():
     for sentence in ("It fell in November.", "It fell in November 2016.", "since October",
                      "Troops may march.", "Mar Mikhail monastery in Mosul"):
