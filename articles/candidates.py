@@ -339,7 +339,8 @@ _GOVERNMENT_AFTER = re.compile(
 _GOVERNMENT_BEFORE = re.compile(
     r"(?:\b(?:tensions?|talks|relations|ties|dispute|rift|row|spat|negotiations|coordination)"
     r"\s+(?:with|between)\s+(?:[A-Z][\w’'-]+\s+and\s+)?"
-    r"|\b(?:told|urged|asked|warned|pressed|ordered|critici[sz]ed|accused)\s+by\s+"
+    r"|\b(?:told|urged|asked|warned|pressed|ordered|critici[sz]ed|accused|led|backed|"
+    r"supported|funded|armed|sponsored)\s+by\s+"
     r"|\banger(?:ed|ing|s)?\s+(?:\w+\s+)?)$"
 )
 

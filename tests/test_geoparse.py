@@ -281,6 +281,7 @@ def test_any_text_parses_and_each_surface_is_its_offsets(text):
         "Troops retook Zahour, easing tension between Erbil and Baghdad.",
         "Troops retook Zahour after they were told by Baghdad to enter.",
         "Troops retook Zahour; the shelling may be a way to anger Baghdad.",
+        "Troops retook Zahour with the coalition led by Baghdad against the militants.",
     ],
 )
 def test_a_distant_capital_named_for_its_government_is_no_place(sentence):
