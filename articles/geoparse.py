@@ -59,10 +59,10 @@ _QUOTES = frozenset('"“”')
 # "Earlier on Sunday, ...", "Later Thursday, ...".
 _ALSO_ON = re.compile(r"(?:Also|Earlier|Later),? (?:on )?[A-Z]")
 # An agency's dateline before the body's first sentence: "ERBIL, Kurdistan Region (Kurdistan24) –",
-# "BAGHDAD (AP) —", "IRBIL, Jan 19 (KUNA) --", "Baghdad, Nov 3 :". The city is where the report
-# was filed, not where the event was: it is only mentioned. A place in capitals, or a place with
-# a day; then perhaps a region or country, a day and an agency in brackets; then a dash (a hyphen
-# after a space: "US-led" is no dateline) or a colon.
+# "BAGHDAD (AP) —", "IRBIL, Jan 19 (KUNA) --", "Baghdad, Nov 3 :", "TEHRAN (FNA)- ". The city is
+# where the report was filed, not where the event was: it is only mentioned. A place in
+# capitals, or a place with a day; then perhaps a region or country, a day and an agency in
+# brackets; then a dash (a hyphen after a space or a bracket: "US-led" is no dateline) or a colon.
 # A place in capitals, perhaps with its region or country: "ERBIL, Kurdistan Region".
 _CAPS_CITY = r"[A-Z][A-Z'’./-]+(?: [A-Z][A-Z'’./-]+){0,2}(?:, ?[A-Z][A-Za-z]+(?: [A-Z][a-z]+)?)?"
 _DATELINE = re.compile(
@@ -86,7 +86,7 @@ _DATELINE = re.compile(
     r"|[A-Z][a-z]+(?: [A-Z][a-z]+)?(?:, ?[A-Z][A-Za-z.]+){1,2}(?=,? ?(?:\( ?)?[—–]))"
     # The agency in brackets may end it without a dash: "Mosul, Nov 22 (IANS) Iraqi forces";
     # a bracket the page left empty may stand before the dash: "Washington, DC, USA ( –".
-    r"(?:,? ?\([^()\n]{1,40}\)(?: ?[—–:]| --?|(?= [A-Z]))|(?: ?[—–:]| --?)|,? ?\( ?[—–])"
+    r"(?:,? ?\([^()\n]{1,40}\)(?: ?[—–:]| --?|-(?= )|(?= [A-Z]))|(?: ?[—–:]| --?)|,? ?\( ?[—–])"
 )
 # A dateline at the head of a later paragraph, where a copy put the lead first: "...told
 # Sputnik on Tuesday.\n\nMOSCOW (Sputnik) – On Monday, ...". Capitals and an agency only.

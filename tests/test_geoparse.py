@@ -408,6 +408,7 @@ def test_a_sentence_the_body_repeats_gets_the_same_status_and_date_each_time():
         "Erbil [Iraq], Feb. 24(ANI):",
         "Erbil - Iraqi officials said",
         "Erbil – Iraqi officials said",
+        "ERBIL (FNA)-",
     ],
 )
 def test_an_agency_dateline_is_where_the_report_was_filed_not_the_event(dateline):
