@@ -145,6 +145,13 @@ _DISTRICT_KINDS = frozenset({"district", "quarter"})
 _LOWER_CASE_NAME = re.compile(
     r"(?:old|first|second|third|fourth|fifth)\s+bridge|old\s+(?:city|town)", re.IGNORECASE
 )
+# Who spoke from a city far from the front: "a spokesman in Baghdad", "officials based in Erbil".
+_SPEAKER_IN = re.compile(
+    r"\b(?:spokesm[ae]n|spokeswoman|officials?|commanders?|correspondents?|reporters?|"
+    r"journalists?|envoys?|ambassadors?|diplomats?|ministers?|sources?|analysts?)"
+    r"\s+(?:(?:who\s+is\s+|who\s+are\s+)?based\s+)?in\s+$",
+    re.IGNORECASE,
+)
 _SECTION_RANK = {"title": 1, "body": 1, "related": 0}
 # A city named around the district a sentence is about gained ground where the district fell:
 # "recaptured the Intisar neighbourhood of eastern Mosul" is an advance in Mosul, which did not
@@ -850,6 +857,15 @@ def _mentions_in(
             # the list names what the sentence before told of.
             claim = section.rules(section.sentence(index - 1), published).event
         else:
+            claim = status.MENTIONED
+        if (
+            claim != status.MENTIONED
+            and c.keys
+            and c.keys[0] in matcher.distant_cities
+            and _SPEAKER_IN.search(text, max(0, start - 40), start)
+        ):
+            # "a U.S. military spokesman in Baghdad called the capture a victory": where the
+            # speaker was, far from the news.
             claim = status.MENTIONED
         if (
             claim in _AS_CONTAINER

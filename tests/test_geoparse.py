@@ -288,6 +288,17 @@ def test_a_distant_capital_named_for_its_government_is_no_place(sentence):
     assert places(parse(sentence)) == ["zahour"]
 
 
+def test_a_distant_city_a_speaker_spoke_from_is_only_mentioned():
+    found = parse(
+        "Troops retook Zahour. A U.S. military spokesman in Baghdad called the capture a "
+        "significant victory."
+    )
+    expected = [("zahour", "retaken"), ("baghdad", "mentioned")]
+    assert [(m.place_key, m.status) for m in found] == expected
+    # Not a place the fighting reached: "clashes in Baghdad".
+    assert [m.status for m in parse("Clashes in Baghdad killed four.")] == ["fighting"]
+
+
 def test_a_distant_capital_named_as_a_place_stays_one():
     found = parse("Troops retook Zahour. The envoy flew to Baghdad and met officials there.")
     assert places(found) == ["zahour", "baghdad"]
