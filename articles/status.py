@@ -181,6 +181,11 @@ _CUE_RULES = [
             r"rows?\s+of\s+\w+)"
             r"\s+(?:in|of)\b",
             r"\b(?:extend|expand)\w*\s+(?:\w+\s+){0,2}?(?:grip|foothold|control|presence)\b",
+            # "established their presence in the Karama district", "gained a foothold in",
+            # "set foot in Mosul": in, and not yet in control.
+            r"\b(?:establish(?:ed|es|ing)?|gain(?:ed|s|ing)?|secur(?:ed|es|ing)|won)\s+"
+            r"(?:(?:a|an|their|its|his)\s+)?(?:\w+\s+)?(?:presence|foothold)\s+(?:in|inside|on)\b",
+            r"\bset\s+foot\s+(?:in|inside)\b",
             r"\b(?:began|begun|begin|begins|launched|launch|launches|started|start|starts|"
             r"kicked\s+off|initiated)\s+(?:\w+\s+){0,3}?(?:offensive|operations?|assault|attack|"
             # "began fresh operations aimed at retaking the Old City": the aim of an operation
@@ -203,7 +208,7 @@ _CUE_RULES = [
             r"\boverr(?:an|unning)\b",
             r"\bassaults?\s+on\b",
             # "The push on Al-Maamun came after", "a recent offensive on Hadher town".
-            r"\b(?:push|offensive|drive)\s+on\b",
+            r"\b(?:push|offensive|drive)\s+(?:(?:at|before|after)\s+(?:dawn|dusk|daybreak)\s+)?on\b",
             # "the first day of the new offensive in western Mosul".
             r"\boffensive\s+in\b",
             # "an operation was launched by Peshmerga Forces in Khazir", "Ground Offensive
@@ -403,7 +408,7 @@ _TRIGGERS = (
     "complet succeeded monday tuesday wednesday thursday friday saturday sunday free reclaim pound "
     "flag ousted ousting evicted evicting fully completely totally was were been went going during "
     "readying prepared gearing geared oust expel evict dislodge fall loss gain incursion majority "
-    "away support assist help are closer within"
+    "away support assist help are closer within foot establish"
 ).split()
 CUE_FINDER = TriggeredPattern(_CUES, _TRIGGERS, by_char=_CUES_BY_CHAR)
 # A word shortly before a cue that turns it into an intent, a future or a denial.

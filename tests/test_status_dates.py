@@ -317,6 +317,10 @@ def status_of(sentence: str, name: str) -> str:
         ("IS fighters, holding out in Karama, are using booby traps.", "isis_held"),
         ("Forces clashed with IS fighters holding out in Karama on Wednesday.", "fighting"),
         ("Troops are about to complete the encirclement of the Karama district.", "mentioned"),
+        ("The Iraqis established their presence in the Karama district before a sandstorm.",
+         "advance"),
+        ("Kurdish forces announced a new push at dawn on Bashiqa, where fighters are engaged in "
+         "a huge assault.", "advance"),
     ],
 )
 def test_a_sentence_gives_its_place_a_status(sentence, expected):
