@@ -869,6 +869,23 @@ def _toward(sentence: str, start: int) -> bool:
     return m is not None and not _TOWARD_BEGUN.search(before, 0, m.start())
 
 
+# Where forces set out from, or a road runs from: "pushed from the Christian town of Bartalla
+# toward Mosul's eastern suburbs", "advance north from Qayyarah towards southwestern Mosul",
+# "the road from Irbil to towns south of Mosul". Not "drove IS from Mosul", with no "to" after.
+_FROM_BEFORE = re.compile(
+    r"\bfrom\s+(?:the\s+)?(?:(?:[\w-]+\s+)?(?:town|village|city|area|region)\s+of\s+)?$",
+    re.IGNORECASE,
+)
+_TO_AFTER = re.compile(r"\s*,?\s+(?:towards?|to|into)\s", re.IGNORECASE)
+
+
+def _origin(sentence: str, start: int, end: int) -> bool:
+    return (
+        _TO_AFTER.match(sentence, end) is not None
+        and _FROM_BEFORE.search(sentence, max(0, start - 40), start) is not None
+    )
+
+
 # What comes between a place and a cue after it when the cue is a second verb of the subject.
 # "pushed into the town of Hamdaniyah and said it captured the main government compound": a
 # second predicate, about something else, may be told as what the subject said.
@@ -889,6 +906,7 @@ def status_for(sentence: str, cues: list[Cue], breaks: list[int], start: int, en
         is_reference_point(sentence, start)
         or _names_campaign_before(sentence, start)
         or _toward(sentence, start)
+        or _origin(sentence, start, end)
     ):
         return MENTIONED
     if len(cues) == 1:

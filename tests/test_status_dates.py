@@ -321,6 +321,10 @@ def status_of(sentence: str, name: str) -> str:
          "advance"),
         ("Kurdish forces announced a new push at dawn on Bashiqa, where fighters are engaged in "
          "a huge assault.", "advance"),
+        ("Forces faced mortar fire as they pushed from the Christian town of Bashiqa toward the "
+         "eastern suburbs.", "mentioned"),
+        ("Troops continued to advance north from Hammam towards southwestern Mosul.", "mentioned"),
+        ("Iraqi forces attacked from Hammam on Tuesday.", "fighting"),
     ],
 )
 def test_a_sentence_gives_its_place_a_status(sentence, expected):
