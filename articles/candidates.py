@@ -481,8 +481,11 @@ def _hit_places(matcher: Matcher, keys: tuple[str, ...]) -> tuple | None:
     return info
 
 
-# "the first bridge from the south, known locally as the 4th Bridge": a count, not a name.
-_COUNTED_FROM = re.compile(r"\s+(?:from|counting\s+from)\s+the\s+(?:north|south|east|west)\b")
+# "the first bridge from the south, known locally as the 4th Bridge", "the second bridge to be
+# struck this week": a count, not a name.
+_COUNTED_FROM = re.compile(
+    r"\s+(?:(?:from|counting\s+from)\s+the\s+(?:north|south|east|west)|to\s+(?:be|have)\s)\b"
+)
 
 
 def _named_lower_case(words: list[str], first: int, city: str, text: str) -> bool:

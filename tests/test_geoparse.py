@@ -1132,6 +1132,9 @@ def test_a_bridge_named_by_its_age_or_order_or_the_old_city_may_be_in_lower_case
     # Only as "the" bridge, and in a report on the city.
     assert places(parse("Troops crossed an old bridge in Mosul.")) == ["mosul"]
     assert places(parse("Troops crossed the old bridge near the village.")) == []
+    # A count is no name: "the first bridge to be struck this week".
+    found = parse("Jets hit a bridge in Mosul. It was the first bridge to be struck this week.")
+    assert places(found) == ["mosul"]
 
 
 @pytest.mark.parametrize(
