@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 _AREA_KINDS = frozenset({"country", "region"})
 # A place named after a town, which is not the town: its airport, its prison.
 _FACILITY_WORDS = frozenset(
-    fold_word(w) for w in "airport airbase prison dam refinery university stadium".split()
+    fold_word(w) for w in "airport airbase prison dam refinery university stadium mountain".split()
 )
 _CUE_WORDS = frozenset(
     fold_word(w)
@@ -524,6 +524,10 @@ def _other_town_before(
 _SENTENCE_STOP = re.compile(r"[.!?;]\s|\n")
 
 
+# Articles that are English words too: "fighting at Kokjeli" keeps no article; "at-Tamim" does.
+_ENGLISH_ARTICLES = frozenset({"as", "an", "at"})
+
+
 def find_candidates(
     matcher: Matcher, section: _Section, scan: Scan, confirmed: set[str]
 ) -> tuple[list[Candidate], list[Candidate]]:
@@ -571,8 +575,13 @@ def find_candidates(
             scan.text, start, end
         ):
             continue
-        if first > 0 and not folded[first - 1] and start - offsets[2 * first - 1] <= 1:
-            start = offsets[2 * first - 2]  # keep the article: "al-Zahour"
+        if (
+            first > 0
+            and not folded[first - 1]
+            and start - offsets[2 * first - 1] <= 1
+            and not (words[first - 1] in _ENGLISH_ARTICLES and scan.text[start - 1] == " ")
+        ):
+            start = offsets[2 * first - 2]  # keep the article: "al-Zahour", "Al Zahour"
         after = last + 1
         if (
             after < len(words)

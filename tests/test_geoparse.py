@@ -830,10 +830,25 @@ def test_a_site_named_with_its_kind_is_an_unresolved_place():
     ]
 
 
+def test_an_english_word_that_spells_an_article_is_not_kept_with_the_name():
+    # "at", "as" and "an" are articles too ("at-Tamim"); before a space they are English.
+    assert [m.surface for m in parse("Clashes broke out at Kokjeli as Zahour fell.")] == [
+        "Kokjeli",
+        "Zahour",
+    ]
+    assert [m.surface for m in parse("Troops entered az-Zahour and al Karama.")] == [
+        "az-Zahour",
+        "al Karama",
+    ]
+
+
 def test_a_towns_airport_is_a_place_of_its_own_within_the_town():
     (found,) = parse("Militias seized Erbil Airport on Wednesday.")
     assert (found.place_key, found.parent_key, found.surface) == (None, "erbil", "Erbil Airport")
     assert (found.status, found.normalised) == ("retaken", "irbil airpurt")
+    # A mountain named after a town is no more the town: "fighting on Sinjar Mountain".
+    (found,) = parse("Fighting went on at Erbil Mountain on Wednesday.")
+    assert (found.place_key, found.surface) == (None, "Erbil Mountain")
 
 
 def test_a_numbered_name_is_a_place_written_as_a_name():
