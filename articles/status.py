@@ -766,8 +766,10 @@ def is_reference_point(sentence: str, start: int) -> bool:
 #   retaken the town", "Mosul's governor", "the Erbil government".
 _NAMED_AS = re.compile(
     r"(?:['’]s)?(?:"
-    r"(?P<held>(?:,\s+(?:the\s+|their\s+)?(?:group['’]s\s+|(?:ISIS|ISIL|(?-i:IS)|Daesh|Islamic\s+State|"
-    r"militants?|jihadists?)['’]?s?\s+)?(?:(?:last|major|main|remaining|key|biggest|largest|"
+    # ", which is the last stronghold to Daesh": the same, told in a clause.
+    r"(?P<held>(?:,\s+(?:(?:which|that)\s+(?:is|was|remains)\s+)?(?:the\s+|their\s+)?"
+    r"(?:group['’]s\s+|(?:ISIS|ISIL|(?-i:IS)|Daesh|Islamic\s+State|militants?|jihadists?)"
+    r"['’]?s?\s+)?(?:(?:last|major|main|remaining|key|biggest|largest|"
     r"urban|de\s+facto)\s+)*|\s+)(?:stronghold|bastion|(?<=['’]s\s)capital|(?<=s['’]\s)capital))"
     r"|\s+(?P<campaign>offensive|operations?|campaign|battle|war|front(?:line)?s?|ax[ie]s|sector)"
     r"|\s+(?P<facility>(?:screening\s+)?site|camp|junction|checkpoint)"

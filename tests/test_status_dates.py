@@ -315,6 +315,8 @@ def status_of(sentence: str, name: str) -> str:
         ("After the liberation of the villages, the PMU turned to the highway that links Hammam "
          "to the border.", "mentioned"),
         ("IS fighters, holding out in Karama, are using booby traps.", "isis_held"),
+        ("Forces advance towards Karama, which is the last stronghold to Daesh in the city.",
+         "isis_held"),
         ("Forces clashed with IS fighters holding out in Karama on Wednesday.", "fighting"),
         ("Troops are about to complete the encirclement of the Karama district.", "mentioned"),
         ("The Iraqis established their presence in the Karama district before a sandstorm.",
