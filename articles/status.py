@@ -301,6 +301,9 @@ _CUE_RULES = [
             # word for done with a place; not "completed the training".
             r"(?:(?<=\bhave\s)|(?<=\bhas\s)|(?<=\bhad\s))completed\s+(?=(?-i:[A-Z])|(?:the\s+)?"
             r"(?:(?:[\w-]+\s+)?(?:villages?|towns?|districts?|neighbou?rhoods?|areas?)\b))",
+            # "Federal police units have completed their combat duties in Zanjili".
+            r"\bcomplet(?:ed|es|ing)\s+(?:their|its|his|the)\s+(?:[\w-]+\s+)?(?:duties|missions?|"
+            r"tasks?)\s+(?:in|at)\b",
             # "declared an official end to the campaign to retake Mosul", "declared victory (over
             # IS) in".
             r"\bdeclar(?:ed|es|ing|e)\s+(?:an?\s+|the\s+)?(?:official\s+|formal\s+)?"

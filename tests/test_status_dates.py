@@ -317,6 +317,8 @@ def status_of(sentence: str, name: str) -> str:
         ("IS fighters, holding out in Karama, are using booby traps.", "isis_held"),
         ("Forces advance towards Karama, which is the last stronghold to Daesh in the city.",
          "isis_held"),
+        ("Police units have completed their combat duties in Karama and raised the flag.",
+         "retaken"),
         ("Forces clashed with IS fighters holding out in Karama on Wednesday.", "fighting"),
         ("Troops are about to complete the encirclement of the Karama district.", "mentioned"),
         ("The Iraqis established their presence in the Karama district before a sandstorm.",
