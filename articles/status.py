@@ -192,8 +192,9 @@ _CUE_RULES = [
             # begun is where it is under way.
             r"push|battle|campaign|drive)\b(?:\s+(?:\w+\s+){0,3}?(?:to|aim(?:ed|ing)\s+at)\s+\w+)?",
             # "resumed an offensive to rid eastern Mosul from the Islamic State", "the renewed
-            # push on west Mosul": an assault taken up again is under way again.
-            r"\b(?:resumed|resumes|resume|resuming|renewed|renews|renew)\s+(?:\w+\s+){0,2}?"
+            # push on west Mosul": an assault taken up again is under way again; "continuing
+            # their push to clear militants out of the Old City", one that goes on, too.
+            r"\b(?:resum(?:e|ed|es|ing)|renew(?:ed|s)?|continu(?:e|ed|es|ing))\s+(?:\w+\s+){0,2}?"
             r"(?:offensive|operations?|assault|push|campaign|drive|battle)\b"
             # "resume their battle to liberate the western part of Mosul", as "began".
             r"(?:\s+(?:\w+\s+){0,3}?(?:to|aim(?:ed|ing)\s+at)\s+\w+)?",
@@ -411,7 +412,7 @@ _TRIGGERS = (
     "complet succeeded monday tuesday wednesday thursday friday saturday sunday free reclaim pound "
     "flag ousted ousting evicted evicting fully completely totally was were been went going during "
     "readying prepared gearing geared oust expel evict dislodge fall loss gain incursion majority "
-    "away support assist help are closer within foot establish"
+    "away support assist help are closer within foot establish continu"
 ).split()
 CUE_FINDER = TriggeredPattern(_CUES, _TRIGGERS, by_char=_CUES_BY_CHAR)
 # A word shortly before a cue that turns it into an intent, a future or a denial.

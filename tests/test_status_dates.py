@@ -319,6 +319,7 @@ def status_of(sentence: str, name: str) -> str:
          "isis_held"),
         ("Police units have completed their combat duties in Karama and raised the flag.",
          "retaken"),
+        ("Forces are continuing their push to clear militants out of Karama.", "advance"),
         ("Forces clashed with IS fighters holding out in Karama on Wednesday.", "fighting"),
         ("Troops are about to complete the encirclement of the Karama district.", "mentioned"),
         ("The Iraqis established their presence in the Karama district before a sandstorm.",
