@@ -613,6 +613,10 @@ def _cue_status(sentence: str, rule: str, start: int, end: int) -> str | None:
         _guarded(before, sentence.endswith("ing", start, end))
         or (infinitive and done is None)
         or told == "denied"
+        or rule in _AIMABLE
+        and not before.strip(_WORD_EDGES + " ")
+        and sentence[start:end].partition(" ")[0].endswith("ing")
+        and _GERUND_SUBJECT.match(sentence, end) is not None
     ):
         return MENTIONED
     if rule == RETAKEN and sentence[start:end].endswith(("lost", "loses", "losing")):
@@ -648,6 +652,15 @@ def _cue_status(sentence: str, rule: str, start: int, end: int) -> str | None:
     return rule
 
 
+# A gerund that opens a sentence as its subject, before a copula or a modal: "Taking back the
+# Old City ... is crucial to recapturing the whole", "Retaking Tal Afar would cut the road". A
+# judgement on the deed, not the deed.
+_GERUND_SUBJECT = re.compile(
+    r"[^.;:!?]{0,120}?\s(?:is|are|was|were|would|will|could|may|might|remains|remain)\s"
+    r"(?:\w+\s+)?(?:crucial|key|vital|important|essential|critical|expected|likely|necessary|"
+    r"seen|considered|set|going|a\s|an\s|the\s|be\s|take\s|cut\s|open\s|mark\s|help\s|allow\s)",
+    re.IGNORECASE,
+)
 # The verbs the retaken rules read only after "to".
 _AFTER_TO_ONLY = ("oust", "expel", "evict", "dislodge", "drive")
 _EVENTS = frozenset((ADVANCE, FIGHTING, CLEARING, RETAKEN))
