@@ -186,7 +186,7 @@ _CUE_RULES = [
             r"\b(?:establish(?:ed|es|ing)?|gain(?:ed|s|ing)?|secur(?:ed|es|ing)|won)\s+"
             r"(?:(?:a|an|their|its|his)\s+)?(?:\w+\s+)?(?:presence|foothold)\s+(?:in|inside|on)\b",
             r"\bset\s+foot\s+(?:in|inside)\b",
-            r"\b(?:began|begun|begin|begins|launched|launch|launches|started|start|starts|"
+            r"\b(?:began|begun|begin|begins|launched|launch|launches|launching|started|start|starts|"
             r"kicked\s+off|initiated)\s+(?:\w+\s+){0,3}?(?:offensive|operations?|assault|attack|"
             # "began fresh operations aimed at retaking the Old City": the aim of an operation
             # begun is where it is under way.

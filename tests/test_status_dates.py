@@ -324,6 +324,8 @@ def status_of(sentence: str, name: str) -> str:
          "mentioned"),
         ("Retaking Hammam would cut the militants' supply road.", "mentioned"),
         ("Retaking Hammam, the army killed dozens of militants.", "retaken"),
+        ("Troops ramped up the operation, launching an assault to close in on Karama.",
+         "advance"),
         ("Forces clashed with IS fighters holding out in Karama on Wednesday.", "fighting"),
         ("Troops are about to complete the encirclement of the Karama district.", "mentioned"),
         ("The Iraqis established their presence in the Karama district before a sandstorm.",
