@@ -517,12 +517,12 @@ _REFERENCE = re.compile(
     r"\b(?:told|said|speaking|spoke)\s+(?:\w+\s+){0,2}?(?:in|from)|"
     # "(to the) east of Mosul" is outside it; "in the east of Mosul" is in it.
     r"(?<!\bin\sthe\s)(?<!\bon\sthe\s)(?<!inside\s)\b(?:north|south|east|west)(?:-?(?:east|west))?(?:ern|wards?)?\s+of|"
-    r"\b(?:km|kilometres|kilometers|miles|metres|meters)\)?\s+(?:\w+\s+)?(?:of|from))"
+    r"\b(?:km|kilometres|kilometers|miles|metres|meters|yards)\)?\s+(?:\w+\s+)?(?:of|from))"
     # "north of Mosul's historic Old City": a city's possessive and an adjective may come first.
     r"\s+(?:just\s+)?(?:the\s+)?(?:capital,?\s+|(?:(?:northern|southern|eastern|western|"
     r"central|nearby|neighbou?ring|Assyrian|Christian|Yazidi|Kurdish|Sunni|Shiite|Turkmen)\s+)?"
     r"(?:city|town|village|district|area|(?:archa?eological\s+)?site|ruins)\s+of\s+)?"
-    r"(?:(?:central|(?:north|south|east|west)(?:ern)?)\s+)?(?:\w+['’]s\s+)?"
+    r"(?:(?:more\s+)?(?:central|(?:north|south|east|west)(?:ern)?)\s+)?(?:\w+['’]s\s+)?"
     r"(?:(?:historic|old|densely\s+populated)\s+)?$",
     re.IGNORECASE,
 )
@@ -530,7 +530,7 @@ _REFERENCE = re.compile(
 _REFERENCE_FINDER = TriggeredPattern(
     _REFERENCE,
     "near around outside close beyond vicinity conference told said speaking spoke north south "
-    "east west km kilomet mile met fled flee displaced crossed escaped return arriv "
+    "east west km kilomet mile met yard fled flee displaced crossed escaped return arriv "
     "evacuated live living stay shelter road highway route flees escap civilians residents "
     "families people villagers halfway camp hospital clinic screening site launch set staged "
     "forces troops units fighters soldiers "

@@ -326,6 +326,8 @@ def status_of(sentence: str, name: str) -> str:
         ("Retaking Hammam, the army killed dozens of militants.", "retaken"),
         ("Troops ramped up the operation, launching an assault to close in on Karama.",
          "advance"),
+        ("Troops entered Kokjeli and were only 800 yards from the more central Karama district.",
+         "mentioned"),
         ("Forces clashed with IS fighters holding out in Karama on Wednesday.", "fighting"),
         ("Troops are about to complete the encirclement of the Karama district.", "mentioned"),
         ("The Iraqis established their presence in the Karama district before a sandstorm.",
