@@ -788,6 +788,12 @@ _NAMED_AS = re.compile(
     r"(?:group['’]s\s+|(?:ISIS|ISIL|(?-i:IS)|Daesh|Islamic\s+State|militants?|jihadists?)"
     r"['’]?s?\s+)?(?:(?:last|major|main|remaining|key|biggest|largest|"
     r"urban|de\s+facto)\s+)*|\s+)(?:stronghold|bastion|(?<=['’]s\s)capital|(?<=s['’]\s)capital))"
+    # "Mosul, which is the last city that remains under the control of IS", "Mosul — the last
+    # major Iraqi urban center held by the jihadists —".
+    r"|(?:,|\s+[—–]|\s+--?)\s+(?:(?:which|that)\s+(?:is|was|remains)\s+)?(?:the|their|its)\s+"
+    r"last\s+(?:[\w-]+\s+){0,3}?(?:city|town|urban\s+cent(?:er|re)|area|region|territory)\s+"
+    r"(?:(?:that|which)\s+)?(?:(?:still\s+)?(?:remains?|is)\s+)?(?:still\s+)?"
+    r"(?P<last_held>under|held\s+by|in\s+the\s+hands\s+of|controlled\s+by)"
     r"|\s+(?P<campaign>offensive|operations?|campaign|battle|war|front(?:line)?s?|ax[ie]s|sector)"
     r"|\s+(?P<facility>(?:screening\s+)?site|camp|junction|checkpoint)"
     # "took the Tel Afar-Mosul road": the road, named after the towns it joins.
@@ -803,6 +809,7 @@ _NAMED_AS = re.compile(
 )
 _NAMED_STATUS = {
     "held": ISIS_HELD,
+    "last_held": ISIS_HELD,
     "campaign": MENTIONED,
     "facility": MENTIONED,
     "road": MENTIONED,

@@ -328,6 +328,10 @@ def status_of(sentence: str, name: str) -> str:
          "advance"),
         ("Troops entered Kokjeli and were only 800 yards from the more central Karama district.",
          "mentioned"),
+        ("The assault on Mosul, which is the last city that remains under the control of IS in "
+         "Iraq, could begin this month.", "isis_held"),
+        ("The offensive against Mosul — the last major Iraqi urban center held by the jihadists "
+         "— was launched.", "isis_held"),
         ("Forces clashed with IS fighters holding out in Karama on Wednesday.", "fighting"),
         ("Troops are about to complete the encirclement of the Karama district.", "mentioned"),
         ("The Iraqis established their presence in the Karama district before a sandstorm.",
