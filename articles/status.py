@@ -26,7 +26,7 @@ _ISIS_SUBJECT = (
 )
 _ISIS = rf"(?:the\s+)?{_ISIS_SUBJECT}"
 _TAKE_VERBS = (
-    r"(?:liberate|retake|recapture|capture|free|seize|take|regain|clear|storm|enter|reach)"
+    r"(?:liberate|retake|recapture|capture|free|seize|take|regain|clear|storm|enter|reach|invade)"
 )
 
 # The campaign as a whole: "the offensive to retake", "the push for the liberation of".
@@ -51,7 +51,9 @@ _CUE_RULES = [
         [
             rf"\b(?:aims?|aiming|aimed|plans?|planning|planned|seeks?|seeking|sought|trying|"
             rf"tries|tried|attempt\w*|fail\w*|intends?|intending|prepar\w*|expected|hopes?|hoping|"
-            rf"vows?|vowed|wants?|bid|ready|poised|set|pushing|{_CAMPAIGN}|order\w*)\s+"
+            rf"vows?|vowed|wants?|bid|ready|poised|set|pushing|{_CAMPAIGN}|order\w*|"
+            # "sweeping through northwestern neighbourhoods in a way to invade the Old City".
+            rf"(?<=\bin\sa\s)way)\s+"
             rf"(?:\w+\s+){{0,2}}?to\s+(?:\w+\s+)?"
             # "the order to enter Mosul and liberate the city's airport": both are to come.
             rf"{_TAKE_VERBS}\w*(?:\s+(?:[\w'’-]+\s+){{1,3}}?and\s+{_TAKE_VERBS}\w*)?",
@@ -412,7 +414,7 @@ _TRIGGERS = (
     "complet succeeded monday tuesday wednesday thursday friday saturday sunday free reclaim pound "
     "flag ousted ousting evicted evicting fully completely totally was were been went going during "
     "readying prepared gearing geared oust expel evict dislodge fall loss gain incursion majority "
-    "away support assist help are closer within foot establish continu"
+    "away support assist help are closer within foot establish continu way"
 ).split()
 CUE_FINDER = TriggeredPattern(_CUES, _TRIGGERS, by_char=_CUES_BY_CHAR)
 # A word shortly before a cue that turns it into an intent, a future or a denial.

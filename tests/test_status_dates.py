@@ -332,6 +332,8 @@ def status_of(sentence: str, name: str) -> str:
          "Iraq, could begin this month.", "isis_held"),
         ("The offensive against Mosul — the last major Iraqi urban center held by the jihadists "
          "— was launched.", "isis_held"),
+        ("Forces have been sweeping through nearby areas in a way to invade Karama.",
+         "mentioned"),
         ("Forces clashed with IS fighters holding out in Karama on Wednesday.", "fighting"),
         ("Troops are about to complete the encirclement of the Karama district.", "mentioned"),
         ("The Iraqis established their presence in the Karama district before a sandstorm.",
