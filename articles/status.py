@@ -562,9 +562,14 @@ class Cue(NamedTuple):
 
 
 def _after_to(before: str) -> bool:
-    """`before` ends in the word "to" and white space (the regex \\bto\\s+$, without its scan)."""
+    """`before` ends in the word "to" and white space (the regex \\bto\\s+$, without its scan),
+    or in "to be": "Hawija needs also to be liberated" is as much an aim."""
     bare = before.rstrip()
-    if len(bare) == len(before) or bare[-2:].lower() != "to":
+    if len(bare) == len(before):
+        return False
+    if bare[-5:].lower() == "to be" and bare[-6:-5] in (" ", ""):
+        bare = bare[:-3]
+    elif bare[-2:].lower() != "to":
         return False
     prev = bare[-3:-2]
     return not (prev.isalnum() or prev == "_")

@@ -334,6 +334,7 @@ def status_of(sentence: str, name: str) -> str:
          "— was launched.", "isis_held"),
         ("Forces have been sweeping through nearby areas in a way to invade Karama.",
          "mentioned"),
+        ("Like Mosul, Hammam needs also to be liberated, the governor said.", "mentioned"),
         ("Forces clashed with IS fighters holding out in Karama on Wednesday.", "fighting"),
         ("Troops are about to complete the encirclement of the Karama district.", "mentioned"),
         ("The Iraqis established their presence in the Karama district before a sandstorm.",
