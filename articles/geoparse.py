@@ -112,7 +112,7 @@ _PART_BEFORE = re.compile(
 # and only a city or town has them.
 _PARTS_BEFORE = re.compile(
     rf"\b(?:{_PART_NOUN}s?|areas?|blocks?|mosques?|markets?|hospitals?|buildings?|streets?|"
-    rf"squares?)\b[^.;:!?]{{0,60}}?"
+    rf"squares?|villages)\b[^.;:!?]{{0,60}}?"
     rf"\b(?:in|of|inside|within)\s+(?:the\s+)?"
     rf"(?:(?:(?:{_COMPASS}|(?:north|south)(?:east|west)ern|left|right|east|west)\s+)?"
     rf"(?:part|side|half|bank|outskirts)\s+of\s+"

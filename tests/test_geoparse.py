@@ -1277,6 +1277,13 @@ def test_the_old_city_in_lower_case_needs_no_other_cue_in_a_report_on_its_city()
     assert places(parse(body)) == ["mosul", "hammam-al-alil"]
 
 
+def test_villages_taken_in_a_town_s_countryside_are_an_advance_for_the_town():
+    found = parse("Fighters recaptured Tal Ezzo and Tal Banat villages in Hammam al-Alil.")
+    assert [(m.place_key, m.status) for m in found if m.place_key] == [
+        ("hammam-al-alil", "advance")
+    ]
+
+
 def test_a_site_taken_inside_a_district_is_an_advance_there():
     # The district did not change hands: a row of its buildings, or one end of it, did.
     for sentence in (
