@@ -224,7 +224,7 @@ _MONTH_CONTEXT = re.compile(r"(?:\b(?:in|of)|\b(?:early|late|mid))[\s-]+$", re.I
 
 # "an operation that began seven months ago": the time of a campaign's start, told in a clause
 # of its own, is no time of the sentence's news.
-_BEGAN = re.compile(
+_CAMPAIGN_BEGAN = re.compile(
     r"\b(?:that|which)\s+(?:was\s+|were\s+)?(?:began|begun|started|launched|kicked\s+off)"
     r"\s+(?:[\w-]+\s+){0,3}$",
     re.IGNORECASE,
@@ -235,7 +235,7 @@ def _long_past(m: re.Match[str], sentence: str, published: dt.date) -> bool:
     """Whether a "month" or "past" match of _DATE_RE names a time before the week of
     publication: a month other than the publication's ("in January" in a March report, "in
     July 2014"), "last month", "last year", "weeks ago"."""
-    if _BEGAN.search(sentence, max(0, m.start() - 60), m.start()):
+    if _CAMPAIGN_BEGAN.search(sentence, max(0, m.start() - 60), m.start()):
         return False
     if m["past"]:
         return True

@@ -188,8 +188,9 @@ _CUE_RULES = [
             r"\b(?:establish(?:ed|es|ing)?|gain(?:ed|s|ing)?|secur(?:ed|es|ing)|won)\s+"
             r"(?:(?:a|an|their|its|his)\s+)?(?:\w+\s+)?(?:presence|foothold)\s+(?:in|inside|on)\b",
             r"\bset\s+foot\s+(?:in|inside)\b",
-            r"\b(?:began|begun|begin|begins|launched|launch|launches|launching|started|start|starts|"
-            r"kicked\s+off|initiated)\s+(?:\w+\s+){0,3}?(?:offensive|operations?|assault|attack|"
+            r"\b(?:began|begun|begin|begins|launched|launch|launches|launching|started|start|"
+            r"starts|kicked\s+off|initiated)\s+(?:\w+\s+){0,3}?"
+            r"(?:offensive|operations?|assault|attack|"
             # "began fresh operations aimed at retaking the Old City": the aim of an operation
             # begun is where it is under way.
             r"push|battle|campaign|drive)\b(?:\s+(?:\w+\s+){0,3}?(?:to|aim(?:ed|ing)\s+at)\s+\w+)?",
@@ -211,7 +212,8 @@ _CUE_RULES = [
             r"\boverr(?:an|unning)\b",
             r"\bassaults?\s+on\b",
             # "The push on Al-Maamun came after", "a recent offensive on Hadher town".
-            r"\b(?:push|offensive|drive)\s+(?:(?:at|before|after)\s+(?:dawn|dusk|daybreak)\s+)?on\b",
+            r"\b(?:push|offensive|drive)\s+(?:(?:at|before|after)\s+(?:dawn|dusk|daybreak)\s+)?"
+            r"on\b",
             # "the first day of the new offensive in western Mosul".
             r"\boffensive\s+in\b",
             # "an operation was launched by Peshmerga Forces in Khazir", "Ground Offensive
