@@ -124,7 +124,9 @@ _UNRESOLVED = re.compile(
     rf"|(?P<formed>(?:Souq|Suq|Bawabat|Bab)[-\s]{_CAP}(?:[-\s]{_CAP})?)"
     # A site by its kind: "the Ziwani Mosque", "Ibn Sina Hospital", "al-Kurneish Street". Last:
     # "Kornish Street area" is an area.
-    rf"|(?P<site>{_CAP}(?:[-\s]{_CAP}){{0,2}}?\s{_SITE_WORD})\b"
+    # A saint's church or monastery keeps its saint: "St. Shmoni Church", "Mart Shmoni Syriac
+    # Orthodox Church".
+    rf"|(?P<site>(?:(?:St\.?|Saint|Mar|Mart)\s)?{_CAP}(?:[-\s]{_CAP}){{0,3}}?\s{_SITE_WORD})\b"
 )
 # The groups whose pattern marks a name as a place wherever it stands, even first in its
 # sentence.
@@ -165,7 +167,8 @@ _CAMP_AFTER = re.compile(r"\s+[Cc]amp\b")
 _DAY_BEFORE = re.compile(r"(?<![\w.,])\d{1,2}(?:st|nd|rd|th)?\s$")
 _VILLAGES = re.compile(r"\b[Vv]illages\b")
 # A character no match of _UNRESOLVED holds: a match cannot run across one.
-_NOT_IN_UNRESOLVED = re.compile(r"[^A-Za-z’'‘\s,-]")
+# (Not the stop of "St." before a saint's name.)
+_NOT_IN_UNRESOLVED = re.compile(r"(?!(?<=\bSt)\.)[^A-Za-z’'‘\s,-]")
 _UNRESOLVED_TRIGGER = TriggeredPattern(
     re.compile(
         r"neighbou?rhood|district|quarter|suburb|\b[Hh]ay\b|\b(?:village|camp|area|town)s?\b"

@@ -822,6 +822,12 @@ def test_a_site_named_with_its_kind_is_an_unresolved_place():
     ]
     (found,) = parse("The group destroyed much of the Historic Mar Behnam Monastery.")
     assert found.surface == "Mar Behnam Monastery"
+    # A saint's church keeps its saint, however long its name.
+    found = parse("Priests went to St. Shmoni Church and Mart Shmoni Syriac Orthodox Church.")
+    assert [m.surface for m in found] == [
+        "St. Shmoni Church",
+        "Mart Shmoni Syriac Orthodox Church",
+    ]
     # A kind with no name, or an area named after a street, is no site of its own.
     assert parse("Forces controlled the Central Mosque and the Main Street.") == []
     assert parse("Police invaded the Easternmost area and the Westernmost district.") == []
