@@ -93,8 +93,9 @@ _CUE_RULES = [
             # "full liberation of Mosul is near".
             r"\b(?:recapture|liberation|retaking|capture|fall|loss)\s+of\s+(?:the\s+)?"
             r"(?:(?:city|whole|rest)\s+of\s+(?:the\s+)?)?(?:[\w'’-]+\s+){1,2}?"
-            # "the retaking of Mosul – in Iraq's largest operation in years – could take weeks".
-            r"(?:[–—]\s[^–—.]{1,80}[–—]\s+)?"
+            # "the retaking of Mosul – in Iraq's largest operation in years – could take weeks",
+            # "Recapture of Mosul after more than two years of Daesh rule would".
+            r"(?:[–—]\s[^–—.]{1,80}[–—]\s+|(?:after|following)\s+(?:[\w'’-]+\s+){1,8}?)?"
             r"(?:would|will|could|might|may|should|must|(?:is|was)\s+(?:near|imminent|close)"
             r")\b",
             # "forces said they were about to complete the encirclement of": still to come.
