@@ -198,7 +198,9 @@ _CUE_RULES = [
             # "resumed an offensive to rid eastern Mosul from the Islamic State", "the renewed
             # push on west Mosul": an assault taken up again is under way again; "continuing
             # their push to clear militants out of the Old City", one that goes on, too.
-            r"\b(?:resum(?:e|ed|es|ing)|renew(?:ed|s)?|continu(?:e|ed|es|ing))\s+(?:\w+\s+){0,2}?"
+            # Not "continued cleanup operations", which are a clearing.
+            r"\b(?:resum(?:e|ed|es|ing)|renew(?:ed|s)?|continu(?:e|ed|es|ing))\s+"
+            r"(?:(?!clean|mop|clear|comb|search|sweep)\w+\s+){0,2}?"
             r"(?:offensive|operations?|assault|push|campaign|drive|battle)\b"
             # "resume their battle to liberate the western part of Mosul", as "began".
             r"(?:\s+(?:\w+\s+){0,3}?(?:to|aim(?:ed|ing)\s+at)\s+\w+)?",
@@ -352,6 +354,7 @@ _CUE_RULES = [
             rf"{_DURING}(?:clear|cleanse|comb|secure)\b",
             r"\bclear(?:ing|s)?\b(?!\s+(?:that|to|of|whether|how|in)\b)",
             r"\bcleans\w*",
+            r"\bclean[-\s]?ups?\b",
             r"\bcomb(?:ing|ed|s)?\b",
             r"\bmop\w*[-\s]up\b",
             r"\bmopping\b",
@@ -406,7 +409,7 @@ _TRIGGERS = (
     "penetrat closing encircl surround approach took taken take taking gained regained seiz "
     "assumed established imposed full total complete "
     "recaptur retak retook liberat cleared freed captur regain secur raised raising hoisted "
-    "hoisting fell pushed drove driven driving expelled ousted flushed chased clear cleans comb "
+    "hoisting fell pushed drove driven driving expelled ousted flushed chased clear clean comb "
     "mop sweep search defus clash fight fought counter attack shell ambush firefight skirmish "
     "resistance engaged combat gunfight mortar sniper suicide car vbied air bombard islamic "
     "control holed process mak recover restor most much part half percent per hold holds holding "

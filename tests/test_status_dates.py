@@ -337,6 +337,7 @@ def status_of(sentence: str, name: str) -> str:
         ("Like Mosul, Hammam needs also to be liberated, the governor said.", "mentioned"),
         ("Recapture of Mosul after more than two years of Daesh rule would probably spell the "
          "end of its caliphate.", "mentioned"),
+        ("The special forces continued cleanup operations in the village of Hammam.", "clearing"),
         ("Forces clashed with IS fighters holding out in Karama on Wednesday.", "fighting"),
         ("Troops are about to complete the encirclement of the Karama district.", "mentioned"),
         ("The Iraqis established their presence in the Karama district before a sandstorm.",
