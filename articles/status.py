@@ -517,6 +517,8 @@ _REFERENCE = re.compile(
     r"connects?|"
     r"out\s+of|into)"
     r"(?:\s+(?:the\s+)?(?:city\s+of\s+)?[\w'’-]+(?:\s+[\w'’-]+){0,4}?\s+(?:and|to))?|"
+    # What a hill or a height overlooks: "the hill of Abu Saif overlooking the Mosul airport".
+    r"\boverlook(?:s|ing|ed)?|"
     # Where a camp, hospital or screening site stands: "a new camp in Hasansham", "the field
     # hospital located in Hammam al-Alil", "displacement to the Hammam al-Alil screening site".
     r"\b(?:camps?|hospital|clinic|screening\s+site|site)\s+(?:(?:located|set\s+up|opened|"
@@ -538,7 +540,7 @@ _REFERENCE = re.compile(
 _REFERENCE_FINDER = TriggeredPattern(
     _REFERENCE,
     "near around outside close beyond vicinity conference told said speaking spoke north south "
-    "east west km kilomet mile met yard fled flee displaced crossed escaped return arriv "
+    "east west km kilomet mile met yard overlook fled flee displaced crossed escaped return arriv "
     "evacuated live living stay shelter road highway route flees escap civilians residents "
     "families people villagers halfway camp hospital clinic screening site launch set staged "
     "forces troops units fighters soldiers "
@@ -752,6 +754,7 @@ def clause_breaks(sentence: str) -> list[int]:
 # spares most places the rules' search.
 _REFERENCE_HINTS = frozenset(
     "near nearby around outside to beyond of from conference told said speaking spoke fled flee "
+    "overlooking overlooks overlook overlooked "
     "fleeing displaced crossed escaped returned returning arrived arriving evacuated between "
     "linking connecting links link connects connect flees escaping live lives living lived "
     "stay stays staying stayed "

@@ -338,6 +338,7 @@ def status_of(sentence: str, name: str) -> str:
         ("Recapture of Mosul after more than two years of Daesh rule would probably spell the "
          "end of its caliphate.", "mentioned"),
         ("The special forces continued cleanup operations in the village of Hammam.", "clearing"),
+        ("Troops now fully control the hill overlooking Mosul, the spokesman said.", "mentioned"),
         ("Forces clashed with IS fighters holding out in Karama on Wednesday.", "fighting"),
         ("Troops are about to complete the encirclement of the Karama district.", "mentioned"),
         ("The Iraqis established their presence in the Karama district before a sandstorm.",
