@@ -155,9 +155,12 @@ _CUE_RULES = [
             # Not "fought their way out" or "battled their way along two streets".
             r"(?:their|its|his)\s+way\b(?!\s+(?:out|back|along)\b)",
             # "90 percent of the Old City had been retaken": the same, said the other way round.
-            r"(?:\b(?:percent|per\s+cent)|\bmost|\bmuch|\bparts?|\bhalf|\bmajority)\s+of\s+"
+            # "more than a third of west Mosul was now under the control of security forces".
+            r"(?:\b(?:percent|per\s+cent)|\bmost|\bmuch|\bparts?|\bhalf|\bmajority|\bthirds?|"
+            r"\bquarters?)[\"”’']?\s+of\s+"
             r"(?:[\w'’-]+\s+){1,5}?(?:(?:has|have|had|was|were|is|are)\s+(?:now\s+)?(?:been\s+)?)?"
-            r"(?:retaken|recaptured|liberated|cleared|captured|seized|freed|secured)\b",
+            r"(?:retaken|recaptured|liberated|cleared|captured|seized|freed|secured|"
+            r"under\s+(?:the\s+)?control)\b",
             r"\bprocess\s+of\s+(?:retaking|liberating|recapturing|clearing|taking|capturing)\b",
             # "made incursions in neighboring al-Shifa district", "continue incursion into".
             r"\bincursions?\s+(?:in|into)\b",
@@ -420,7 +423,7 @@ _TRIGGERS = (
     "complet succeeded monday tuesday wednesday thursday friday saturday sunday free reclaim pound "
     "flag ousted ousting evicted evicting fully completely totally was were been went going during "
     "readying prepared gearing geared oust expel evict dislodge fall loss gain incursion majority "
-    "away support assist help are closer within foot establish continu way"
+    "away support assist help are closer within foot establish continu way third quarter"
 ).split()
 CUE_FINDER = TriggeredPattern(_CUES, _TRIGGERS, by_char=_CUES_BY_CHAR)
 # A word shortly before a cue that turns it into an intent, a future or a denial.

@@ -339,6 +339,8 @@ def status_of(sentence: str, name: str) -> str:
          "end of its caliphate.", "mentioned"),
         ("The special forces continued cleanup operations in the village of Hammam.", "clearing"),
         ("Troops now fully control the hill overlooking Mosul, the spokesman said.", "mentioned"),
+        ('He said: "more than a third" of west Mosul was now under the control of the army.',
+         "advance"),
         ("Forces clashed with IS fighters holding out in Karama on Wednesday.", "fighting"),
         ("Troops are about to complete the encirclement of the Karama district.", "mentioned"),
         ("The Iraqis established their presence in the Karama district before a sandstorm.",
