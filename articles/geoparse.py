@@ -635,12 +635,14 @@ class _Section:
         return dates.shifted(before, days, pos, pos)
 
     def lead_date(self, published: dt.date) -> dates.DateExpr | None:
-        """The day the report's lead names: that of the first of its first two sentences that
-        names one (the first may be a bare dateline), when it lies in the week before
-        publication; a lead that looks back further ("since 17 October") is background."""
+        """The day the report's lead names: that of the first of its first three sentences that
+        names one (the first may be a bare dateline; the lead's news may be dated in the sentence
+        after it: "Iraqi forces have stormed the Old City. The assault was announced by the
+        military on Sunday"), when it lies in the week before publication; a lead that looks
+        back further ("since 17 October") is background."""
         if self._lead is False:
             self._lead = None
-            for i in range(min(2, len(self.sentence_starts))):
+            for i in range(min(3, len(self.sentence_starts))):
                 day = self.sentence_date(i, published, 3)
                 if day is not None:
                     self._lead = day if _this_week(day.date, published) else None
