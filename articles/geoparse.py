@@ -1005,7 +1005,8 @@ def _news_from_districts(
     ]
     if not old:
         return
-    gained: set[str] = set()
+    # Per city, the first part's news that reached it, whose day the city's advance takes.
+    gained: dict[str, FoundMention] = {}
     for m in mentions:
         if (
             m.status in _GAINS
@@ -1014,10 +1015,14 @@ def _news_from_districts(
             and m.section != "related"
             and _this_week(m.event_date, published)
         ):
-            gained.update(chains(m.place_key)[1:])
+            for key in chains(m.place_key)[1:]:
+                gained.setdefault(key, m)
     for m in old:
-        if m.place_key in gained:
+        part = gained.get(m.place_key) if m.place_key else None
+        if part is not None:
             m.status, m.container = status.ADVANCE, True
+            if m.date_precision == dates.PUBLICATION or m.background:
+                m.event_date, m.date_precision = part.event_date, part.date_precision
 
 
 def geoparse(

@@ -1243,6 +1243,13 @@ def test_a_city_named_only_as_a_dateline_saw_an_advance_where_its_districts_fell
     # Not where the district's news is old.
     found = parse("MOSUL, Iraq (AP) - Families returned to Zahour, retaken last month.")
     assert primary(found, "mosul").status == "mentioned"
+    # The city's advance is dated by its district's news.
+    found = parse(
+        "Iraqi soldiers pushed into the Zahour district on Wednesday.\n\n"
+        "The Islamic State captured Mosul three years ago."
+    )
+    mosul = primary(found, "mosul")
+    assert (mosul.status, mosul.event_date) == ("advance", dt.date(2016, 11, 2))
 
 
 def test_an_ordinal_bridge_counted_from_a_bank_is_a_count_not_the_name():
