@@ -165,6 +165,8 @@ def find_dates(
     shift_start = -1
     for m in DATE_FINDER.matches(sentence) if matches is None else matches:
         start, end = m.span()
+        if _SINCE_CLAUSE.search(sentence, max(0, start - 90), start):
+            continue
         day: dt.date | None = None
         precision = RELATIVE
         if m["m1"] or m["m2"]:
@@ -222,6 +224,14 @@ def find_dates(
 _MONTH_CONTEXT = re.compile(r"(?:\b(?:in|of)|\b(?:early|late|mid))[\s-]+$", re.I)
 
 
+# "for the first time since launching an operation to retake it five days ago", "no losses
+# since the renewed push on west Mosul was launched on Sunday": the day a period began, in a
+# clause of its own.
+_SINCE_CLAUSE = re.compile(
+    r"\bsince\s+(?:launching|starting|beginning|the\s+(?:[\w-]+\s+){0,3}?"
+    r"(?:launch|start|beginning|offensive|operation|push|campaign|assault))\b[^.,;:]{0,80}$",
+    re.IGNORECASE,
+)
 # "an operation that began seven months ago": the time of a campaign's start, told in a clause
 # of its own, is no time of the sentence's news.
 _CAMPAIGN_BEGAN = re.compile(

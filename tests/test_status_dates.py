@@ -478,6 +478,15 @@ def test_when_a_campaign_began_is_no_time_of_the_sentence_news():
     ]
 
 
+def test_the_day_a_period_began_in_a_since_clause_is_no_day_of_the_news():
+    for sentence in (
+        "Forces entered Zahour for the first time since launching an operation five days ago.",
+        "The CTS has suffered no losses since the renewed push was launched on Sunday.",
+    ):
+        assert dates_in(sentence) == [], sentence
+    assert dates_in("Forces entered Zahour on Thursday.") == [(dt.date(2016, 11, 3), "relative")]
+
+
 def test_a_month_is_background_only_before_the_month_of_publication():
     for sentence in ("It fell in November.", "It fell in November 2016.", "since October",
                      "Troops may march.", "Mar Mikhail monastery in Mosul"):
