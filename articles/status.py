@@ -264,6 +264,8 @@ _CUE_RULES = [
             r"\b(?:full|total|complete)\s+control\b",
             # "We have attacked and fully control Ghazlani base".
             r"\b(?:fully|completely|totally)\s+control(?:s|led)?\b",
+            # "the Gogjali neighbourhood was fully under their control by the afternoon".
+            r"\b(?:fully|completely|totally|entirely)\s+under\s+(?:their|our)\s+control\b",
             # "The ISF are now in control of the districts of al-Jawsaq and al-Tayyaran" (whose
             # subject is ISIS: find_cues makes it ISIS-held).
             r"\bcontrol\s+of\b(?<=\bin control of)",
@@ -423,7 +425,7 @@ _TRIGGERS = (
     "complet succeeded monday tuesday wednesday thursday friday saturday sunday free reclaim pound "
     "flag ousted ousting evicted evicting fully completely totally was were been went going during "
     "readying prepared gearing geared oust expel evict dislodge fall loss gain incursion majority "
-    "away support assist help are closer within foot establish continu way third quarter"
+    "away support assist help are closer within foot establish continu way third quarter entirely"
 ).split()
 CUE_FINDER = TriggeredPattern(_CUES, _TRIGGERS, by_char=_CUES_BY_CHAR)
 # A word shortly before a cue that turns it into an intent, a future or a denial.

@@ -338,6 +338,8 @@ def status_of(sentence: str, name: str) -> str:
         ("Recapture of Mosul after more than two years of Daesh rule would probably spell the "
          "end of its caliphate.", "mentioned"),
         ("The special forces continued cleanup operations in the village of Hammam.", "clearing"),
+        ("Officials said the Zahour neighbourhood was fully under their control by the afternoon "
+         "and the forces were now entering the next one.", "retaken"),
         ("Troops now fully control the hill overlooking Mosul, the spokesman said.", "mentioned"),
         ('He said: "more than a third" of west Mosul was now under the control of the army.',
          "advance"),
