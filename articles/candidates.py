@@ -514,17 +514,14 @@ _SETTLEMENT_KINDS = frozenset({"city", "town", "village"})
 
 
 def _other_town_before(
-    matcher: Matcher, text: str, before: tuple[int, tuple[str, ...]], start: int, city: str
+    matcher: Matcher, section: _Section, before: tuple[int, tuple[str, ...]], start: int, city: str
 ) -> bool:
-    """Whether the clause names another town just before a lower-case name: "the town of
+    """Whether the sentence names another town just before a lower-case name: "the town of
     Nimrud lies west of the ruins of the old city" is no old city of Mosul's."""
     end, keys = before
-    if end < 0 or start - end > 60 or city in keys or _SENTENCE_STOP.search(text, end, start):
+    if end < 0 or start - end > 60 or city in keys or end <= section.sentence_span(start)[0]:
         return False
     return any(matcher.places[k].kind in _SETTLEMENT_KINDS for k in keys)
-
-
-_SENTENCE_STOP = re.compile(r"[.!?;]\s|\n")
 
 
 # Articles that are English words too: "fighting at Kokjeli" keeps no article; "at-Tamim" does.
@@ -567,7 +564,7 @@ def find_candidates(
             city = matcher.lower_case_names[name]
             capital = _named_lower_case(words, first, city.name, scan.text) and not (
                 _COUNTED_FROM.match(scan.text, offsets[2 * last + 1])
-                or _other_town_before(matcher, scan.text, before, offsets[2 * first], city.key)
+                or _other_town_before(matcher, section, before, offsets[2 * first], city.key)
             )
             # Beside its city's name, "the old city" is that city's, not any town's: no cue needed.
             common = common and not capital
