@@ -163,10 +163,11 @@ def find_dates(
     found: list[DateExpr] = []
     shift_days = 0
     shift_start = -1
-    since = "since" in sentence or "Since" in sentence  # spares most sentences the search
+    # Most sentences have no word a campaign's start is told with: spare them the search.
+    began = any(word in sentence for word in _BEGAN_WORDS)
     for m in DATE_FINDER.matches(sentence) if matches is None else matches:
         start, end = m.span()
-        if since and _SINCE_CLAUSE.search(sentence, max(0, start - 90), start):
+        if began and _CAMPAIGN_START.search(sentence, max(0, start - 90), start):
             continue
         day: dt.date | None = None
         precision = RELATIVE
@@ -225,29 +226,24 @@ def find_dates(
 _MONTH_CONTEXT = re.compile(r"(?:\b(?:in|of)|\b(?:early|late|mid))[\s-]+$", re.I)
 
 
-# "for the first time since launching an operation to retake it five days ago", "no losses
-# since the renewed push on west Mosul was launched on Sunday": the day a period began, in a
-# clause of its own.
-_SINCE_CLAUSE = re.compile(
-    r"\bsince\s+(?:launching|starting|beginning|the\s+(?:[\w-]+\s+){0,3}?"
-    r"(?:launch|start|beginning|offensive|operation|push|campaign|assault))\b[^.,;:]{0,80}$",
+# When a campaign began, told in a clause of its own, is no time of the sentence's news: "for
+# the first time since launching an operation to retake it five days ago", "no losses since the
+# renewed push on west Mosul was launched on Sunday", "an operation that began seven months ago".
+_CAMPAIGN_START = re.compile(
+    r"(?:\bsince\s+(?:launching|starting|beginning|the\s+(?:[\w-]+\s+){0,3}?"
+    r"(?:launch|start|beginning|offensive|operation|push|campaign|assault))\b[^.,;:]{0,80}"
+    r"|\b(?:that|which)\s+(?:was\s+|were\s+)?(?:began|begun|started|launched|kicked\s+off)"
+    r"\s+(?:[\w-]+\s+){0,3})$",
     re.IGNORECASE,
 )
-# "an operation that began seven months ago": the time of a campaign's start, told in a clause
-# of its own, is no time of the sentence's news.
-_CAMPAIGN_BEGAN = re.compile(
-    r"\b(?:that|which)\s+(?:was\s+|were\s+)?(?:began|begun|started|launched|kicked\s+off)"
-    r"\s+(?:[\w-]+\s+){0,3}$",
-    re.IGNORECASE,
-)
+# A word each alternative of _CAMPAIGN_START holds.
+_BEGAN_WORDS = ("since", "Since", "began", "begun", "started", "launched", "kicked")
 
 
 def _long_past(m: re.Match[str], sentence: str, published: dt.date) -> bool:
     """Whether a "month" or "past" match of _DATE_RE names a time before the week of
     publication: a month other than the publication's ("in January" in a March report, "in
     July 2014"), "last month", "last year", "weeks ago"."""
-    if _CAMPAIGN_BEGAN.search(sentence, max(0, m.start() - 60), m.start()):
-        return False
     if m["past"]:
         return True
     month = m["month"]
