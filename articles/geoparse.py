@@ -1018,7 +1018,7 @@ def _news_from_districts(
             for key in chains(m.place_key)[1:]:
                 gained.setdefault(key, m)
     for m in old:
-        part = gained.get(m.place_key) if m.place_key else None
+        part = gained.get(m.place_key)
         if part is not None:
             m.status, m.container = status.ADVANCE, True
             if m.date_precision == dates.PUBLICATION or m.background:
