@@ -1326,3 +1326,40 @@ def test_a_site_taken_inside_a_district_is_an_advance_there():
     ):
         assert [(m.place_key, m.status) for m in parse(sentence)] == [("kokjeli", "advance")]
     assert [m.status for m in parse("Commandos freed Kokjeli on Tuesday.")] == ["retaken"]
+
+
+def test_a_run_of_text_with_no_sentence_end_is_read_in_sentences_of_bounded_length(monkeypatch):
+    # A list of thousands of names with no full stop (hostile or garbled input): each name is
+    # weighed against each cue of its sentence, so a sentence as long as the body would cost
+    # the square of its length. It is cut at spaces into sentences no real one is longer than.
+    from articles import status
+    from articles.geoparse import _LONGEST_SENTENCE
+
+    longest = 0
+    status_for = status.status_for
+
+    def measured(sentence, *args):
+        nonlocal longest
+        longest = max(longest, len(sentence))
+        return status_for(sentence, *args)
+
+    monkeypatch.setattr(status, "status_for", measured)
+    body = "Iraqi forces retook " + "al-Zahour and Kokjeli and " * 2_000 + "Mosul"
+    found = parse(body)
+    assert 0 < longest <= _LONGEST_SENTENCE
+    assert all(len(m.sentence) <= _LONGEST_SENTENCE for m in found)
+    # Cut at spaces: every name is still found whole.
+    assert [m.surface for m in found if m.place_key == "kokjeli"] == ["Kokjeli"] * 2_000
+    assert len([m for m in found if m.place_key == "zahour"]) == 2_000
+    assert found[0].status == "retaken"
+
+
+def test_the_word_before_a_full_stop_is_read_from_a_short_window():
+    from articles.geoparse import _word_before
+
+    assert _word_before("Troops reached the Gen. Staff", 22) == "gen"
+    assert _word_before("No.", 2) == "no"
+    # A "word" thousands of letters long is no abbreviation: its tail stands for it.
+    text = "x" * 10_000 + "Mosul."
+    word = _word_before(text, len(text) - 1)
+    assert word.endswith("xmosul") and len(word) == 64
