@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from itertools import accumulate
 from operator import attrgetter, itemgetter
@@ -642,10 +642,13 @@ def _accept_listed(
         pending.remove(cand)
 
 
+_GLUE_MAX = 12
+
+
 def _glued(text: str, end: int, start: int) -> bool:
     """text[end:start] joins two names of one list: ", ", " and ", ", and the "."""
     gap = text[end:start]
-    return len(gap) < 12 and _LIST_GLUE.match(gap.rstrip() + " ") is not None
+    return len(gap) < _GLUE_MAX and _LIST_GLUE.match(gap.rstrip() + " ") is not None
 
 
 def _accept_district_lists(
@@ -683,25 +686,34 @@ def _accept_district_lists(
 def listed_beside(text: str, anchors: list[Candidate], pending: list[Candidate]) -> list[Candidate]:
     """The pending common-word names listed beside the anchors, or beside those listed beside
     them: "the Intisar, Kharabat and Salam neighbourhoods" lists Intisar and Salam beside
-    Kharabat. They are returned; `pending` is left as it was."""
-    taken: list[Candidate] = []
-    spans = [(c.start, c.end) for c in anchors]
+    Kharabat. They are returned in the order they stand; `pending` is left as it was."""
     left = [c for c in pending if c.keys]
-    changed = True
-    while changed and left and spans:
-        changed = False
-        for cand in list(left):
-            if any(
-                _glued(text, end, cand.start) if end <= cand.start else
-                start >= cand.end and _glued(text, cand.end, start)
-                for start, end in spans
-            ):
+    if not left or not anchors:
+        return []
+    # A glue is shorter than _GLUE_MAX (_glued): only names that near a listed one are tried,
+    # so a list of thousands of names costs its length, not its square.
+    starting: dict[int, list[Candidate]] = {}
+    ending: dict[int, list[Candidate]] = {}
+    for cand in left:
+        starting.setdefault(cand.start, []).append(cand)
+        ending.setdefault(cand.end, []).append(cand)
+    taken: dict[int, Candidate] = {}
+    spans = [(c.start, c.end) for c in anchors]
+    while spans:
+        start, end = spans.pop()
+        near = [
+            c for at in range(end, end + _GLUE_MAX) for c in starting.get(at, ())
+            if _glued(text, end, at)
+        ] + [
+            c for at in range(start - _GLUE_MAX + 1, start + 1) for c in ending.get(at, ())
+            if _glued(text, at, start)
+        ]
+        for cand in near:
+            if id(cand) not in taken:
                 cand.confidence = 0.75
-                taken.append(cand)
-                left.remove(cand)
+                taken[id(cand)] = cand
                 spans.append((cand.start, cand.end))
-                changed = True
-    return taken
+    return sorted(taken.values(), key=by_start)
 
 
 def with_unresolved(
@@ -724,9 +736,18 @@ def with_unresolved(
     if urban and pending:
         waiting = [c for c in pending if all(c is not a for a in accepted)]
         unresolved += listed_beside(section.text, urban, waiting)
-    villages = [(c.start, c.end) for c in unresolved if c.parent_key == rural]
+    villages = sorted((c.start, c.end) for c in unresolved if c.parent_key == rural)
     if villages:
-        accepted = [c for c in accepted if not any(a < c.end and c.start < b for a, b in villages)]
+        # A candidate overlaps a village when a village starting before its end reaches past
+        # its start: one look-up each, not a walk over every village.
+        starts = [a for a, _ in villages]
+        reach = list(accumulate((b for _, b in villages), max))
+
+        def in_village(c: Candidate) -> bool:
+            i = bisect_left(starts, c.end)
+            return i > 0 and reach[i - 1] > c.start
+
+        accepted = [c for c in accepted if not in_village(c)]
     return sorted(accepted + unresolved, key=by_start)
 
 

@@ -909,9 +909,9 @@ _TOWARD_BEGUN = re.compile(rf"\b(?:{_BEGIN_WORDS}|launched)\b", re.IGNORECASE)
 
 
 def _toward(sentence: str, start: int) -> bool:
-    if "toward" not in sentence:
-        return False
     before = sentence[max(0, start - 80) : start]
+    if "toward" not in before:
+        return False
     m = _TOWARD.search(before)
     return m is not None and not _TOWARD_BEGUN.search(before, 0, m.start())
 
@@ -940,6 +940,10 @@ _AND_THEN = re.compile(
     r"\sand\s+(?:then\s+|also\s+|later\s+)?(?:(?:said|says|announced|reported|claimed)\s+"
     r"(?:that\s+)?(?:it|they|he|she)\s+(?:had\s+|has\s+|have\s+)?)?$"
 )
+
+# Longer than any _AND_THEN match short of dozens of spaces in a row: where it is looked for,
+# so that each name's cost is not the length of its sentence.
+_AND_THEN_LONGEST = 100
 
 
 def status_for(sentence: str, cues: list[Cue], breaks: list[int], start: int, end: int) -> str:
@@ -971,7 +975,7 @@ def status_for(sentence: str, cues: list[Cue], breaks: list[int], start: int, en
             gap = start - cue.end
         else:
             gap = (cue.start - end) * 1.5
-            if _AND_THEN.search(sentence, end, cue.start):
+            if _AND_THEN.search(sentence, max(end, cue.start - _AND_THEN_LONGEST), cue.start):
                 gap += 1000
         return max(gap, 0) + (0 if clause(cue.start) == own else 1000)
 
