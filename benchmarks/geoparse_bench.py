@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import gc
 import logging
 import os
@@ -125,10 +126,44 @@ def tokenise_method(report: Report) -> int:
     return len(TOKEN.findall(flat_text(report)))
 
 
+# Shapes of text with no sentence end that once cost the square (or cube) of their length:
+# thousands of names in one list, each weighed against every cue beside it.
+HOSTILE_SHAPES = (
+    "retook {name} and ",
+    "the villages of {name}, ",
+    "{name}-",
+    "{name}, ",
+)
+
+
+def hostile_text(gazetteer: Gazetteer, size: int) -> str:
+    """About `size` bytes of the hostile shapes, cycling through the gazetteer's real names."""
+    names = [p.name for p in gazetteer.real] or ["Mosul"]
+    parts, total, i = ["Iraqi forces entered "], 0, 0
+    while total < size:
+        shape = HOSTILE_SHAPES[(i // 500) % len(HOSTILE_SHAPES)]
+        part = shape.format(name=names[i % len(names)])
+        parts.append(part)
+        total += len(part.encode("utf-8"))
+        i += 1
+    return "".join(parts)
+
+
+def hostile_rate(matcher, text: str) -> float:
+    """MB/s of Newsmap's geoparser on one hostile report's body."""
+    from articles.geoparse import geoparse
+
+    start = time.perf_counter()
+    geoparse("Hostile", text, [], dt.date(2016, 11, 4), matcher)
+    return len(text.encode("utf-8")) / (time.perf_counter() - start) / 1e6
+
+
 def run(results: Results, quick: bool, seed: int = 1) -> None:
     """Measure and record geoparsing rates on one core with a 10,000-name gazetteer."""
     names = 10_000
     count, seconds = (400, 2.0) if quick else (5_000, 20.0)
+    hostile_bytes = 60_000 if quick else 250_000
+    hostile = hostile_4x = None
     naive_count, naive_seconds = (3, 3.0) if quick else (25, 20.0)
     gazetteer = build_gazetteer(names, seed)
     if gazetteer.source.startswith("built-in"):
@@ -151,6 +186,8 @@ def run(results: Results, quick: bool, seed: int = 1) -> None:
             matcher = newsmap_matcher(gazetteer)
             results.seconds["geoparse: build Newsmap matcher"] = time.perf_counter() - t0
             ours = measure(newsmap_method(matcher), reports, seconds)
+            hostile = hostile_rate(matcher, hostile_text(gazetteer, hostile_bytes))
+            hostile_4x = hostile_rate(matcher, hostile_text(gazetteer, 4 * hostile_bytes))
         except (ImportError, AttributeError, TypeError) as exc:
             results.errors.append(f"geoparse: Newsmap's geoparser could not run: {exc!r}")
 
@@ -162,6 +199,15 @@ def run(results: Results, quick: bool, seed: int = 1) -> None:
                     note=f"{ours.reports if ours else 0} reports, {gazetteer.name_count:,} names, "
                     f"{gazetteer.spelling_count:,} spellings"))
     results.add(Row(section, "Newsmap geoparse", ours.mb_per_second if ours else None, "MB/s"))
+    ordinary = ours.mb_per_second if ours else None
+    results.add(Row(section, "hostile text, no sentence end", hostile_4x, "MB/s",
+                    against=f"the same at a quarter of the length, {hostile_bytes:,} B",
+                    against_value=hostile,
+                    ratio=hostile_4x / hostile if hostile and hostile_4x else None,
+                    target="≥ 0.7× (linear in length)",
+                    passed=None if not (hostile and hostile_4x) else hostile_4x >= 0.7 * hostile,
+                    note=f"one body of {4 * hostile_bytes:,} B, lists of thousands of names "
+                    f"with no full stop; ordinary reports {ordinary or 0:.2f} MB/s"))
     results.add(Row(section, "vs geotext", value, "reports/s", against="geotext",
                     against_value=peer.per_second,
                     ratio=value / peer.per_second if value and peer.per_second else None,
