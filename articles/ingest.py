@@ -414,6 +414,8 @@ def _store(parsed: ParsedReport, *, identity: str, origin: str, url: str, source
     fields = {"identity": identity, "origin": origin, "url": url, "source": source}
     try:
         status, article = _write(parsed, **fields)
+    except ReportRejected as exc:  # found while geoparsing, inside the write: rolled back
+        return Outcome(Status.REJECTED, reason=exc.reason, origin=origin)
     except IntegrityError:
         # Another process stored the same identity between our lookup and insert; once more
         # sees its row and becomes an update or "unchanged".

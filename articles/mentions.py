@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections import defaultdict
 from collections.abc import Sequence
 
@@ -15,6 +16,9 @@ from articles.frontline import Claim
 from articles.geoparse import FoundMention, geoparse
 from articles.matcher import get_matcher, place_ids
 from articles.models import Article, Mention, Status
+from articles.parsing import ReportRejected
+
+log = logging.getLogger(__name__)
 
 
 def publication_day(article: Article) -> dt.date:
@@ -28,12 +32,33 @@ def _spot(section: str, start: int, sentence: str) -> tuple:
 
 
 def find_mentions(article: Article, related_titles: list[str] | None = None) -> list[FoundMention]:
-    """What the geoparser finds in a stored report, without writing anything."""
+    """What the geoparser finds in a stored report, without writing anything.
+
+    ReportRejected when it names places more often than NEWSMAP_MAX_MENTIONS_PER_REPORT.
+    """
     if related_titles is None:
         related_titles = [item.title for item in article.related_items.all()]
-    return geoparse(
+    found = geoparse(
         article.title, article.body, related_titles, publication_day(article), get_matcher()
     )
+    reason = prepare.too_many_mentions(len(found))
+    if reason:
+        raise ReportRejected(reason)
+    return found
+
+
+def _found_within_limit(articles: Sequence[Article]) -> dict[int, list[FoundMention]]:
+    """The geoparser's mentions of each report; one over the limit is left out, and says so."""
+    found = {}
+    for article in articles:
+        try:
+            found[article.pk] = find_mentions(article)
+        except ReportRejected as exc:
+            log.warning(
+                "report %s (%r) %s; its mentions were left as they were",
+                article.pk, article.title[:60], exc.reason,
+            )
+    return found
 
 
 def geoparse_article(article: Article) -> int:
@@ -51,9 +76,10 @@ def replace_mentions(articles: Sequence[Article]) -> tuple[int, int]:
     like the import's, they are the geoparser's, and the history is the record of editors'
     decisions, which stay. Returns the number of mentions stored and how many are unresolved.
     """
+    found = _found_within_limit(articles)
+    articles = [article for article in articles if article.pk in found]
     if not articles:
         return 0, 0
-    found = {article.pk: find_mentions(article) for article in articles}
     auto = Mention.DecidedBy.AUTO.value
     with transaction.atomic(), timeline.deferred():
         # One read of the batch's mentions: the geoparser's go, every decision stays.

@@ -96,8 +96,20 @@ def prepare_bytes(
         publication_day(parsed.published_at, source_timezone),
         matcher,
     )
+    reason = too_many_mentions(len(found))
+    if reason:
+        return Refused(origin, "rejected", reason)
     identity = report_identity(parsed.title, parsed.published_at)
     return Prepared(origin, parsed, identity, content_hash(parsed.text), found)
+
+
+def too_many_mentions(count: int) -> str | None:
+    """Why a report that names places `count` times is refused, or None if it is not."""
+    limit = settings.NEWSMAP_MAX_MENTIONS_PER_REPORT
+    if count <= limit:
+        return None
+    setting = "NEWSMAP_MAX_MENTIONS_PER_REPORT"
+    return f"names places {count:,} times, over the {limit:,} limit ({setting})"
 
 
 def read_file(path: Path, size: int, limit: int) -> bytes:

@@ -193,6 +193,9 @@ X_FRAME_OPTIONS = "DENY"
 # Newsmap's own settings.
 NEWSMAP_SOURCE_TIMEZONE = os.environ.get("NEWSMAP_SOURCE_TIMEZONE", "Asia/Baghdad")
 NEWSMAP_MAX_REPORT_BYTES = int(env_number("NEWSMAP_MAX_REPORT_BYTES", 5 * 1024 * 1024, int))
+# A report that names places more often than this is refused: every mention is a row that keeps
+# its sentence, so a few megabytes repeating one name would otherwise become a gigabyte.
+NEWSMAP_MAX_MENTIONS_PER_REPORT = int(env_number("NEWSMAP_MAX_MENTIONS_PER_REPORT", 10_000, int))
 # Worker processes that read, parse and geoparse during a long import; unset: one per core;
 # 0: none.
 NEWSMAP_IMPORT_WORKERS = (

@@ -247,3 +247,21 @@ def test_a_directory_of_mixed_files_imports_the_good_and_names_each_bad_one(tmp_
     assert code == 1
     assert out == "imported 2, updated 0, unchanged 0, rejected 1\n"
     assert err == f"{tmp_path / 'seeds' / 'empty.txt'}: empty file\n"
+
+
+def test_it_rejects_a_report_that_names_places_over_the_mention_limit(tmp_path, good, settings):
+    # Each mention is a row with its sentence: a few megabytes repeating one name would be a
+    # gigabyte of rows. The limit is a setting; the rest of the run goes through.
+    from tests.factories import make_place
+
+    settings.NEWSMAP_MAX_MENTIONS_PER_REPORT = 20
+    make_place("Mosul", slug="mosul")
+    bad = tmp_path / "repeats.txt"
+    bad.write_text(report(body="Forces entered Mosul. " * 30))
+    code, out, err = run(str(bad), str(good))
+    assert code == 1
+    assert err == (
+        f"{bad}: names places 30 times, over the 20 limit (NEWSMAP_MAX_MENTIONS_PER_REPORT)\n"
+    )
+    assert out == "imported 1, updated 0, unchanged 0, rejected 1\n"
+    assert_only_good_imported(good)

@@ -395,3 +395,23 @@ def test_overlapping_imports_leave_the_collector_as_it_was_when_the_last_ends():
     assert gc.get_threshold()[0] >= 50_000
     second.__exit__(None, None, None)
     assert gc.get_threshold() == before and gc.get_freeze_count() == frozen
+
+
+def test_an_upload_over_the_mention_limit_is_rejected_and_nothing_of_it_kept(settings):
+    from articles.models import Mention
+    from tests.factories import make_place
+
+    settings.NEWSMAP_MAX_MENTIONS_PER_REPORT = 5
+    make_place("Mosul", slug="mosul")
+    outcomes = ingest_uploads(
+        [
+            SimpleUploadedFile("repeats.txt", report(body="Forces entered Mosul. " * 6)),
+            SimpleUploadedFile("good.txt", report(title="Fine", body="Forces entered Mosul.")),
+        ]
+    )
+    assert [o.status for o in outcomes] == [Status.REJECTED, Status.IMPORTED]
+    assert outcomes[0].reason == (
+        "names places 6 times, over the 5 limit (NEWSMAP_MAX_MENTIONS_PER_REPORT)"
+    )
+    assert list(Article.objects.values_list("title", flat=True)) == ["Fine"]
+    assert Mention.objects.count() == 1

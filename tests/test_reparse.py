@@ -142,3 +142,25 @@ def test_the_history_keeps_editors_decisions_not_the_geoparsers_churn(reports):
 def test_a_bad_since_date_is_an_error_that_says_the_format(reports):
     with pytest.raises(CommandError, match="YYYY-MM-DD"):
         reparse("--since", "20 November")
+
+
+def test_a_report_grown_over_the_mention_limit_keeps_its_mentions_and_says_so(
+    reports, settings, caplog
+):
+    old, new = reports
+    reparse()
+    before = sorted(Mention.objects.filter(article=new).values_list("surface", "status"))
+    assert before == [("Mosul", Status.ADVANCE)]
+    kokjeli = make_place("Kokjeli", slug="kokjeli")
+    Alias.objects.create(place=kokjeli, text="Gogjali")
+    settings.NEWSMAP_MAX_MENTIONS_PER_REPORT = 1
+
+    output = reparse()
+
+    assert "Reparsed 2 reports: 1 automatic mentions" in output
+    assert sorted(Mention.objects.filter(article=new).values_list("surface", "status")) == before
+    assert [(m.place, m.status) for m in Mention.objects.filter(article=old)] == [
+        (kokjeli, Status.ADVANCE)
+    ]
+    assert f"report {new.pk} ('New report') names places 2 times, over the 1 limit" in caplog.text
+    assert "its mentions were left as they were" in caplog.text
