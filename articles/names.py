@@ -150,35 +150,102 @@ def _first_chars(items: list) -> tuple[set[str] | None, bool]:
     return chars, True
 
 
+def _prefixes(items: list, k: int) -> set[str] | None:
+    """The lower-cased first `k` characters a parsed regex can begin with (None: unknown).
+
+    A string shorter than `k` means the regex may stop there and anything may follow. Like
+    _first_chars, conservative: a lookaround is skipped, what it does not know widens to None.
+    """
+    from re import _constants as c
+
+    if k == 0 or not items:
+        return {""}
+    (op, av), rest = items[0], items[1:]
+    if op is c.AT or op in (c.ASSERT, c.ASSERT_NOT):
+        return _prefixes(rest, k)
+    if op is c.BRANCH or op is c.SUBPATTERN:
+        branches = av[1] if op is c.BRANCH else [av[-1]]
+        found: set[str] = set()
+        for branch in branches:
+            more = _prefixes(list(branch) + rest, k)
+            if more is None:
+                return None
+            found |= more
+        return found if len(found) <= _MAX_PREFIXES else None
+    if op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
+        low, high, sub = av
+        if _first_chars(list(sub))[1]:
+            return None  # a round that may match nothing
+        rounds = [] if high == 0 else [list(sub) + [(op, (max(low - 1, 0), high - 1, sub))]]
+        options = rounds + ([[]] if low == 0 else [])
+        found = set()
+        for option in options:
+            more = _prefixes(option + rest, k)
+            if more is None:
+                return None
+            found |= more
+        return found if len(found) <= _MAX_PREFIXES else None
+    heads, _ = _first_chars([(op, av)])
+    if heads is None:
+        return None
+    tails = _prefixes(rest, k - 1)
+    if tails is None:
+        return heads
+    found = {head + tail for head in heads for tail in tails}
+    return found if len(found) <= _MAX_PREFIXES else None
+
+
+_MAX_PREFIXES = 4096
+
+
+class PrefixPatterns(dict):
+    """Per text prefix of `width` lower-cased characters, the alternation of named groups with
+    only the alternatives that can begin with it, in the same order (None: none can); made
+    the first time a prefix is asked for."""
+
+    def __init__(self, alternatives: list[tuple[str, str, set[str] | None]], flags: int,
+                 width: int) -> None:
+        super().__init__()
+        self._alternatives = alternatives
+        self._flags = flags
+        self.width = width
+
+    def __missing__(self, key: str) -> re.Pattern[str] | None:
+        kept: dict[str, list[str]] = {}
+        for name, alt, starts in self._alternatives:
+            if starts is None or any(s.startswith(key) or key.startswith(s) for s in starts):
+                kept.setdefault(name, []).append(alt)
+        pattern = (
+            re.compile(
+                "|".join(f"(?P<{name}>{'|'.join(alts)})" for name, alts in kept.items()),
+                self._flags,
+            )
+            if kept
+            else None
+        )
+        self[key] = pattern
+        return pattern
+
+
 def first_char_patterns(
-    groups: list[tuple[str, list[str]]], flags: int
-) -> tuple[re.Pattern[str], dict[str, re.Pattern[str]]]:
-    """One alternation of named groups of alternatives, and per first character the same
-    alternation with only the alternatives that can begin with it, in the same order.
+    groups: list[tuple[str, list[str]]], flags: int, width: int = 1
+) -> tuple[re.Pattern[str], PrefixPatterns]:
+    """One alternation of named groups of alternatives, and per first `width` characters the same
+    alternation with only the alternatives that can begin with them, in the same order.
 
     At a given position an alternation's match is that of its first alternative that matches;
-    dropping alternatives that cannot begin with the character there changes nothing, and spares
-    the regex engine trying them.
+    dropping alternatives that cannot begin with the characters there changes nothing, and
+    spares the regex engine trying them.
     """
     from re import _parser
 
     full = re.compile("|".join(f"(?P<{name}>{'|'.join(alts)})" for name, alts in groups), flags)
-    firsts = []
-    for name, alts in groups:
-        for alt in alts:
-            first, empty = _first_chars(list(_parser.parse(alt, flags)))
-            firsts.append((name, alt, None if empty else first))
-    keys = set().union(*(f for _, _, f in firsts if f is not None))
-    by_char = {}
-    for key in keys:
-        kept: dict[str, list[str]] = {}
-        for name, alt, first in firsts:
-            if first is None or key in first:
-                kept.setdefault(name, []).append(alt)
-        by_char[key] = re.compile(
-            "|".join(f"(?P<{name}>{'|'.join(alts)})" for name, alts in kept.items()), flags
-        )
-    return full, by_char
+    alternatives = [
+        (name, alt, _prefixes(list(_parser.parse(alt, flags)), width))
+        for name, alts in groups
+        for alt in alts
+    ]
+    return full, PrefixPatterns(alternatives, flags, width)
 
 
 def lower_keeps_offsets(text: str, lower: str) -> bool:
@@ -192,7 +259,7 @@ class TriggeredPattern:
 
     With `word_start` (the default) a stem counts only at the start of a word, for patterns whose
     every branch begins with \\b; without it, anywhere. With `by_char` (from first_char_patterns),
-    the regex tried at a stem is the one for the stem's first (lower-cased) character.
+    the regex tried at a stem is the one for the (lower-cased) characters the stem begins with.
     """
 
     # Up to this many stems, str.find looks for them: a pass of the automaton costs more.
@@ -204,11 +271,14 @@ class TriggeredPattern:
         triggers: Iterable[str],
         *,
         word_start: bool = True,
-        by_char: dict[str, re.Pattern[str]] | None = None,
+        by_char: PrefixPatterns | None = None,
     ) -> None:
         self.pattern = pattern
         self.word_start = word_start
-        self._by_char = by_char or {}
+        if by_char is None:  # the whole pattern wherever a stem starts: no characters looked at
+            by_char = PrefixPatterns([], pattern.flags, 0)
+            by_char[""] = pattern
+        self._by_char = by_char
         self.stems = tuple(dict.fromkeys(stem.lower() for stem in triggers))
         self._automaton = ahocorasick.Automaton()
         for stem in self.stems:
@@ -249,14 +319,15 @@ class TriggeredPattern:
         found: list[re.Match[str]] = []
         if not starts:
             return found
-        pattern = self.pattern
         by_char = self._by_char
+        width = by_char.width
         word_start = self.word_start
         free = 0
         for start in sorted(starts) if len(starts) > 1 else starts:
             if start < free or (word_start and start and lower[start - 1].isalnum()):
                 continue
-            m = by_char.get(lower[start], pattern).match(text, start)
+            pattern = by_char[lower[start : start + width]]
+            m = pattern.match(text, start) if pattern is not None else None
             if m:
                 found.append(m)
                 if first_only:
@@ -278,13 +349,14 @@ class TriggeredPattern:
             lower = text.lower()
         if not lower_keeps_offsets(text, lower):
             return self.pattern.search(text) is not None
-        pattern = self.pattern
         by_char = self._by_char
+        width = by_char.width
         word_start = self.word_start
         for start in self._each_stem(lower):
             if word_start and start and lower[start - 1].isalnum():
                 continue
-            if by_char.get(lower[start], pattern).match(text, start):
+            pattern = by_char[lower[start : start + width]]
+            if pattern is not None and pattern.match(text, start):
                 return True
         return False
 

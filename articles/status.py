@@ -404,7 +404,7 @@ _CUE_RULES = [
         ],
     ),
 ]
-_CUES, _CUES_BY_CHAR = first_char_patterns(_CUE_RULES, re.IGNORECASE)
+_CUES, _CUES_BY_CHAR = first_char_patterns(_CUE_RULES, re.IGNORECASE, width=3)
 _TRIGGERS = (
     "aim plan seek sought try tri attempt fail intend prepar expected hope hoping vow want bid "
     "ready poised set push effort battl campaign offensive operation drive order before under "

@@ -90,20 +90,35 @@ def test_triggered_pattern_finds_what_finditer_finds(text):
     assert [m.span() for m in fast.finditer(text)] == [m.span() for m in pattern.finditer(text)]
 
 
-@given(st.text(alphabet="ab cd-,.", max_size=60))
-def test_first_char_patterns_find_what_the_whole_alternation_finds(text):
-    groups = [("one", [r"\bab\s+cd", r"\bcd-?c"]), ("two", [r"\b(?:ab|cd)", r"\b[Cc]+"])]
-    full, by_char = first_char_patterns(groups, re.IGNORECASE)
-    assert sorted(by_char) == ["a", "c"]
-    assert r"ab\s+cd" not in by_char["c"].pattern
-    fast = TriggeredPattern(full, ["ab", "cd", "c"], by_char=by_char)
+@pytest.mark.parametrize("width", [1, 2, 3])
+@given(text=st.text(alphabet="ab cd-,.", max_size=60))
+def test_first_char_patterns_find_what_the_whole_alternation_finds(width, text):
+    groups = [
+        ("one", [r"\bab\s+cd", r"\bcd-?c"]),
+        ("two", [r"\b(?:ab|cd)", r"\b[Cc]+", r"\b(?:a(?:b-)?)?cd?\b", r"\bd{2,3}"]),
+    ]
+    full, by_char = first_char_patterns(groups, re.IGNORECASE, width)
+    fast = TriggeredPattern(full, ["ab", "cd", "c", "a", "dd"], by_char=by_char)
     expected = [(m.span(), m.lastgroup) for m in full.finditer(text)]
     assert [(m.span(), m.lastgroup) for m in fast.finditer(text)] == expected
+
+
+def test_first_char_patterns_keep_only_the_alternatives_a_text_can_begin():
+    groups = [("one", [r"\bab\s+cd", r"\bcd-?c"]), ("two", [r"\b(?:ab|cd)", r"\b[Cc]+"])]
+    _, by_char = first_char_patterns(groups, re.IGNORECASE)
+    assert r"ab\s+cd" not in by_char["c"].pattern
+    assert by_char["x"] is None  # no alternative begins with x: nothing to try
+    _, by_two = first_char_patterns(groups, re.IGNORECASE, 2)
+    assert by_two["ab"].pattern == r"(?P<one>\bab\s+cd)|(?P<two>\b(?:ab|cd))"
+    assert by_two["cc"].pattern == r"(?P<two>\b[Cc]+)"
+    assert by_two["cd"].pattern == r"(?P<one>\bcd-?c)|(?P<two>\b(?:ab|cd)|\b[Cc]+)"
 
 
 def test_an_alternative_that_may_start_anywhere_is_kept_for_every_character():
     full, by_char = first_char_patterns([("g", [r"\bx", r"\w+y"])], 0)
     assert by_char["x"].pattern == full.pattern
+    full, by_two = first_char_patterns([("g", [r"\bxy", r"x\w+y"])], 0, 2)
+    assert by_two["xz"].pattern == "(?P<g>x\\w+y)"
 
 
 CUE_WORDS = (
