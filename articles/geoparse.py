@@ -238,6 +238,9 @@ class Matcher:
     # The words of reports keep coming (numbers, names, typos): past this many folded words the
     # cache starts again, so a long-lived process's matcher does not grow without end.
     fold_cache_limit = 100_000
+    # A site's related block lists its latest stories: the reports of one day share most of
+    # their related headlines, which read the same against the same day.
+    related_cache_limit = 5_000
 
     def __init__(
         self,
@@ -250,6 +253,9 @@ class Matcher:
         self.places: dict[str, PlaceInfo] = {}
         # fold_word by word (names.fold_words): the words of names and of reports repeat.
         self.fold_cache: dict[str, str] = {}
+        # A related headline's mentions by (headline, publication day): never handed out, only
+        # copied, since a report's later passes change its own mentions.
+        self.related_cache: dict[tuple[str, dt.date], list[FoundMention]] = {}
         keys_by_name: dict[str, list[str]] = {}
         lower_case: set[str] = set()
         for e in entries:
@@ -595,7 +601,7 @@ class _Section:
         sections ask (the sections of a report share `infos`)."""
         info = self.infos.get(sentence)
         if info is None:
-            info = self.infos[sentence] = _sentence_info(sentence, published)
+            info = self.infos[sentence] = _sentence_rules(sentence, published)
         return info
 
     def same_paragraph(self, i: int, j: int) -> bool:
@@ -833,7 +839,40 @@ class _SentenceRules(NamedTuple):
         )
 
 
-def _sentence_info(sentence: str, published: dt.date) -> _SentenceRules:
+# The rules read in sentences of earlier reports: news repeats itself (a wire's background
+# paragraph, a ministry's statement quoted by every outlet). A sentence that names no day reads
+# the same on any day and is kept under itself; one that does, under itself and the day.
+_RULES_SEEN: dict[str | tuple[str, dt.date], _SentenceRules | None] = {}
+_RULES_SEEN_LIMIT = 20_000
+_DATED = None  # kept under a sentence whose rules depend on the day
+
+
+def _sentence_rules(sentence: str, published: dt.date) -> _SentenceRules:
+    """_sentence_info, from the rules of earlier reports when they read the same sentence."""
+    global _RULES_SEEN
+    seen = _RULES_SEEN
+    if len(seen) >= _RULES_SEEN_LIMIT:
+        # A new dict rather than clear(): a thread reading the old one is not disturbed.
+        seen = _RULES_SEEN = {}
+    info = seen.get(sentence, False)
+    if info is _DATED:
+        key = (sentence, published)
+        info = seen.get(key)
+        if info is None:
+            info, _ = _sentence_info(sentence, published)
+            seen[key] = info
+        return info
+    if info is False:
+        info, dated = _sentence_info(sentence, published)
+        if dated:
+            seen[sentence], seen[(sentence, published)] = _DATED, info
+        else:
+            seen[sentence] = info
+    return info
+
+
+def _sentence_info(sentence: str, published: dt.date) -> tuple[_SentenceRules, bool]:
+    """The rules read in `sentence`, and whether they depend on the day of publication."""
     lower = sentence.lower()
     if lower_keeps_offsets(sentence, lower):
         cue_starts, date_starts = _RULE_STEMS.stem_starts(lower)
@@ -845,7 +884,7 @@ def _sentence_info(sentence: str, published: dt.date) -> _SentenceRules:
     # No date stem, no date.
     found = [] if date_matches == [] else dates.find_dates(sentence, published, date_matches, True)
     past = [d for d in found if d.precision == dates.BACKGROUND]
-    return _SentenceRules(
+    rules = _SentenceRules(
         sentence.strip(),
         cues,
         # With one cue or none the clause does not matter: skip the scan for breaks.
@@ -854,6 +893,7 @@ def _sentence_info(sentence: str, published: dt.date) -> _SentenceRules:
         '"' in sentence or "“" in sentence or "”" in sentence,  # one of _QUOTES
         past,
     )
+    return rules, date_matches != []
 
 
 def _mentions_in(
@@ -1079,15 +1119,11 @@ def geoparse(
         if cands:
             _resolve(matcher, cands, sec, bank)
             mentions.extend(_mentions_in(sec, cands, published, matcher))
-    # A related headline is read on its own: one the report repeats gives the same mentions.
-    related: dict[str, list[FoundMention]] = {}
+    # A related headline is read on its own: one the report repeats, or another report of the
+    # same day lists, gives the same mentions.
     for headline in related_titles:
-        seen = related.get(headline)
-        if seen is None:
-            seen = related[headline] = _related_mentions(matcher, headline, published, sentences)
-            mentions.extend(seen)
-        else:
-            mentions.extend(map(_copy_mention, seen))
+        seen = _related_read(matcher, headline, published, sentences)
+        mentions.extend(map(_copy_mention, seen))
     if mentions and mentions[0].section == "title" and body:
         _date_headline(mentions, body_s, published)
     if mentions:
@@ -1107,6 +1143,21 @@ def _date_headline(mentions: list[FoundMention], body: _Section, published: dt.d
             break
         if m.date_precision == dates.PUBLICATION:
             m.event_date, m.date_precision = lead.date, lead.precision
+
+
+def _related_read(
+    matcher: Matcher, headline: str, published: dt.date, sentences: dict[str, _SentenceRules]
+) -> list[FoundMention]:
+    """The mentions of a related headline, from the matcher's cache when it has them."""
+    cache = matcher.related_cache
+    key = (headline, published)
+    found = cache.get(key)
+    if found is None:
+        if len(cache) >= matcher.related_cache_limit:
+            # A new dict rather than clear(): a thread reading the old one is not disturbed.
+            cache = matcher.related_cache = {}
+        found = cache[key] = _related_mentions(matcher, headline, published, sentences)
+    return found
 
 
 def _related_mentions(

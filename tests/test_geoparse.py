@@ -1363,3 +1363,37 @@ def test_the_word_before_a_full_stop_is_read_from_a_short_window():
     text = "x" * 10_000 + "Mosul."
     word = _word_before(text, len(text) - 1)
     assert word.endswith("xmosul") and len(word) == 64
+
+
+def test_a_sentence_read_again_on_another_day_takes_that_day():
+    # The rules of a sentence are kept for the next report that repeats it: a sentence that
+    # names a day ("on Thursday") reads differently in a report of another week.
+    sentence = "Iraqi forces entered Kokjeli on Thursday."
+    later = FRIDAY + dt.timedelta(days=7)
+    assert event_days(sentence) == {"kokjeli": dt.date(2016, 11, 3)}
+    assert {m.place_key: m.event_date for m in parse(sentence, day=later)} == {
+        "kokjeli": dt.date(2016, 11, 10)
+    }
+    assert event_days(sentence) == {"kokjeli": dt.date(2016, 11, 3)}
+
+
+def test_a_related_headline_another_report_listed_reads_the_same_and_is_not_shared():
+    headline = "Iraqi forces retake Siha district"
+    first = parse("Troops fought in Mosul.", related=[headline])
+    second = parse("Troops entered Kokjeli district.", related=[headline, headline])
+    fresh = geoparse("Report", "Troops entered Kokjeli district.", [headline] * 2, FRIDAY,
+                     make_matcher())
+    fields = [(m.place_key, m.section, m.status, m.event_date, m.is_primary) for m in fresh]
+    assert [(m.place_key, m.section, m.status, m.event_date, m.is_primary) for m in second] == (
+        fields
+    )
+    related = [m for m in first + second if m.section == "related"]
+    assert len(related) == 3 and len({id(m) for m in related}) == 3
+
+
+def test_the_related_headline_cache_stays_within_its_limit(monkeypatch):
+    matcher = make_matcher()
+    monkeypatch.setattr(matcher, "related_cache_limit", 5)
+    for n in range(12):
+        geoparse("Report", "Troops fought.", [f"Clashes in Siha, day {n}"], FRIDAY, matcher)
+        assert len(matcher.related_cache) <= 5
