@@ -842,32 +842,21 @@ class _SentenceRules(NamedTuple):
 # The rules read in sentences of earlier reports: news repeats itself (a wire's background
 # paragraph, a ministry's statement quoted by every outlet). A sentence that names no day reads
 # the same on any day and is kept under itself; one that does, under itself and the day.
-_RULES_SEEN: dict[str | tuple[str, dt.date], _SentenceRules | None] = {}
+_RULES_SEEN: dict[str | tuple[str, dt.date], _SentenceRules] = {}
 _RULES_SEEN_LIMIT = 20_000
-_DATED = None  # kept under a sentence whose rules depend on the day
 
 
 def _sentence_rules(sentence: str, published: dt.date) -> _SentenceRules:
     """_sentence_info, from the rules of earlier reports when they read the same sentence."""
     global _RULES_SEEN
     seen = _RULES_SEEN
-    if len(seen) >= _RULES_SEEN_LIMIT:
-        # A new dict rather than clear(): a thread reading the old one is not disturbed.
-        seen = _RULES_SEEN = {}
-    info = seen.get(sentence, False)
-    if info is _DATED:
-        key = (sentence, published)
-        info = seen.get(key)
-        if info is None:
-            info, _ = _sentence_info(sentence, published)
-            seen[key] = info
-        return info
-    if info is False:
+    info = seen.get(sentence) or seen.get((sentence, published))
+    if info is None:
+        if len(seen) >= _RULES_SEEN_LIMIT:
+            # A new dict rather than clear(): a thread reading the old one is not disturbed.
+            seen = _RULES_SEEN = {}
         info, dated = _sentence_info(sentence, published)
-        if dated:
-            seen[sentence], seen[(sentence, published)] = _DATED, info
-        else:
-            seen[sentence] = info
+        seen[(sentence, published) if dated else sentence] = info
     return info
 
 
