@@ -413,19 +413,21 @@ def _store(parsed: ParsedReport, *, identity: str, origin: str, url: str, source
     warnings = list(parsed.warnings)
     fields = {"identity": identity, "origin": origin, "url": url, "source": source}
     try:
-        status, article = _write(parsed, **fields)
+        status, article = _write_racing(parsed, **fields)
     except ReportRejected as exc:  # found while geoparsing, inside the write: rolled back
         return Outcome(Status.REJECTED, reason=exc.reason, origin=origin)
-    except IntegrityError:
-        # Another process stored the same identity between our lookup and insert; once more
-        # sees its row and becomes an update or "unchanged".
-        try:
-            status, article = _write(parsed, **fields)
-        except Exception as exc:
-            return _failed(origin, exc)
     except Exception as exc:
         return _failed(origin, exc)
     return Outcome(status, article=article, warnings=warnings, origin=origin)
+
+
+def _write_racing(parsed: ParsedReport, **fields: str) -> tuple[Status, Article]:
+    try:
+        return _write(parsed, **fields)
+    except IntegrityError:
+        # Another process stored the same identity between our lookup and insert; once more
+        # sees its row and becomes an update or "unchanged".
+        return _write(parsed, **fields)
 
 
 def geocode_outcome(outcome: Outcome) -> None:

@@ -415,3 +415,36 @@ def test_an_upload_over_the_mention_limit_is_rejected_and_nothing_of_it_kept(set
     )
     assert list(Article.objects.values_list("title", flat=True)) == ["Fine"]
     assert Mention.objects.count() == 1
+
+
+def test_a_write_that_lost_a_race_is_tried_once_more_and_its_refusal_still_reads(
+    settings, monkeypatch
+):
+    # Another process stored the same report between the lookup and the insert: the second
+    # try sees its row. A refusal found on that try is a refusal, not a failure to store.
+    from django.db import IntegrityError
+
+    from tests.factories import make_place
+
+    write = ingest._write
+    calls = []
+
+    def racing(parsed, **fields):
+        calls.append(parsed.title)
+        if len(calls) == 1:
+            raise IntegrityError("UNIQUE constraint failed: articles_article.identity")
+        return write(parsed, **fields)
+
+    monkeypatch.setattr(ingest, "_write", racing)
+    assert ingest_report(report(), origin="a").status == Status.IMPORTED
+    assert len(calls) == 2 and Article.objects.count() == 1
+
+    calls.clear()
+    settings.NEWSMAP_MAX_MENTIONS_PER_REPORT = 1
+    make_place("Mosul", slug="mosul")
+    outcome = ingest_report(report(title="Other", body="Troops entered Mosul. " * 2), origin="b")
+    assert (outcome.status, outcome.reason) == (
+        Status.REJECTED,
+        "names places 2 times, over the 1 limit (NEWSMAP_MAX_MENTIONS_PER_REPORT)",
+    )
+    assert len(calls) == 2 and Article.objects.count() == 1
