@@ -227,7 +227,7 @@ class PrefixPatterns(dict):
         return pattern
 
 
-def first_char_patterns(
+def prefix_patterns(
     groups: list[tuple[str, list[str]]], flags: int, width: int = 1
 ) -> tuple[re.Pattern[str], PrefixPatterns]:
     """One alternation of named groups of alternatives, and per first `width` characters the same
@@ -258,7 +258,7 @@ class TriggeredPattern:
     """A regex tried only where one of its trigger stems starts: a cheap finditer.
 
     With `word_start` (the default) a stem counts only at the start of a word, for patterns whose
-    every branch begins with \\b; without it, anywhere. With `by_char` (from first_char_patterns),
+    every branch begins with \\b; without it, anywhere. With `by_prefix` (from prefix_patterns),
     the regex tried at a stem is the one for the (lower-cased) characters the stem begins with.
     """
 
@@ -271,14 +271,14 @@ class TriggeredPattern:
         triggers: Iterable[str],
         *,
         word_start: bool = True,
-        by_char: PrefixPatterns | None = None,
+        by_prefix: PrefixPatterns | None = None,
     ) -> None:
         self.pattern = pattern
         self.word_start = word_start
-        if by_char is None:  # the whole pattern wherever a stem starts: no characters looked at
-            by_char = PrefixPatterns([], pattern.flags, 0)
-            by_char[""] = pattern
-        self._by_char = by_char
+        if by_prefix is None:  # the whole pattern wherever a stem starts: no characters looked at
+            by_prefix = PrefixPatterns([], pattern.flags, 0)
+            by_prefix[""] = pattern
+        self._by_prefix = by_prefix
         self.stems = tuple(dict.fromkeys(stem.lower() for stem in triggers))
         self._automaton = ahocorasick.Automaton()
         for stem in self.stems:
@@ -319,14 +319,14 @@ class TriggeredPattern:
         found: list[re.Match[str]] = []
         if not starts:
             return found
-        by_char = self._by_char
-        width = by_char.width
+        by_prefix = self._by_prefix
+        width = by_prefix.width
         word_start = self.word_start
         free = 0
         for start in sorted(starts) if len(starts) > 1 else starts:
             if start < free or (word_start and start and lower[start - 1].isalnum()):
                 continue
-            pattern = by_char[lower[start : start + width]]
+            pattern = by_prefix[lower[start : start + width]]
             m = pattern.match(text, start) if pattern is not None else None
             if m:
                 found.append(m)
@@ -349,13 +349,13 @@ class TriggeredPattern:
             lower = text.lower()
         if not lower_keeps_offsets(text, lower):
             return self.pattern.search(text) is not None
-        by_char = self._by_char
-        width = by_char.width
+        by_prefix = self._by_prefix
+        width = by_prefix.width
         word_start = self.word_start
         for start in self._each_stem(lower):
             if word_start and start and lower[start - 1].isalnum():
                 continue
-            pattern = by_char[lower[start : start + width]]
+            pattern = by_prefix[lower[start : start + width]]
             if pattern is not None and pattern.match(text, start):
                 return True
         return False

@@ -6,7 +6,7 @@ import re
 from bisect import bisect_right
 from typing import NamedTuple
 
-from articles.names import TriggeredPattern, first_char_patterns
+from articles.names import TriggeredPattern, prefix_patterns
 
 ADVANCE = "advance"
 FIGHTING = "fighting"
@@ -404,7 +404,7 @@ _CUE_RULES = [
         ],
     ),
 ]
-_CUES, _CUES_BY_CHAR = first_char_patterns(_CUE_RULES, re.IGNORECASE, width=3)
+_CUES, _CUES_BY_PREFIX = prefix_patterns(_CUE_RULES, re.IGNORECASE, width=3)
 _TRIGGERS = (
     "aim plan seek sought try tri attempt fail intend prepar expected hope hoping vow want bid "
     "ready poised set push effort battl campaign offensive operation drive order before under "
@@ -427,7 +427,7 @@ _TRIGGERS = (
     "readying prepared gearing geared oust expel evict dislodge fall loss gain incursion majority "
     "away support assist help are closer within foot establish continu way third quarter entirely"
 ).split()
-CUE_FINDER = TriggeredPattern(_CUES, _TRIGGERS, by_char=_CUES_BY_CHAR)
+CUE_FINDER = TriggeredPattern(_CUES, _TRIGGERS, by_prefix=_CUES_BY_PREFIX)
 # A word shortly before a cue that turns it into an intent, a future or a denial.
 _GUARD_WORDS = frozenset(
     "will would could may might shall aim aims aiming plan plans planning seek seeks seeking "

@@ -12,13 +12,13 @@ from hypothesis import strategies as st
 
 from articles.names import (
     TriggeredPattern,
-    first_char_patterns,
     fold_word,
     normalise,
+    prefix_patterns,
     split_parts,
     split_words,
 )
-from articles.status import _CUES, _CUES_BY_CHAR, _TRIGGERS, CUE_FINDER
+from articles.status import _CUES, _CUES_BY_PREFIX, _TRIGGERS, CUE_FINDER
 
 WHOLE_CUES = TriggeredPattern(_CUES, _TRIGGERS)
 EVALUATION = Path(__file__).parent / "data" / "evaluation" / "reports.json"
@@ -92,32 +92,32 @@ def test_triggered_pattern_finds_what_finditer_finds(text):
 
 @pytest.mark.parametrize("width", [1, 2, 3])
 @given(text=st.text(alphabet="ab cd-,.", max_size=60))
-def test_first_char_patterns_find_what_the_whole_alternation_finds(width, text):
+def test_prefix_patterns_find_what_the_whole_alternation_finds(width, text):
     groups = [
         ("one", [r"\bab\s+cd", r"\bcd-?c"]),
         ("two", [r"\b(?:ab|cd)", r"\b[Cc]+", r"\b(?:a(?:b-)?)?cd?\b", r"\bd{2,3}"]),
     ]
-    full, by_char = first_char_patterns(groups, re.IGNORECASE, width)
-    fast = TriggeredPattern(full, ["ab", "cd", "c", "a", "dd"], by_char=by_char)
+    full, by_prefix = prefix_patterns(groups, re.IGNORECASE, width)
+    fast = TriggeredPattern(full, ["ab", "cd", "c", "a", "dd"], by_prefix=by_prefix)
     expected = [(m.span(), m.lastgroup) for m in full.finditer(text)]
     assert [(m.span(), m.lastgroup) for m in fast.finditer(text)] == expected
 
 
-def test_first_char_patterns_keep_only_the_alternatives_a_text_can_begin():
+def test_prefix_patterns_keep_only_the_alternatives_a_text_can_begin():
     groups = [("one", [r"\bab\s+cd", r"\bcd-?c"]), ("two", [r"\b(?:ab|cd)", r"\b[Cc]+"])]
-    _, by_char = first_char_patterns(groups, re.IGNORECASE)
-    assert r"ab\s+cd" not in by_char["c"].pattern
-    assert by_char["x"] is None  # no alternative begins with x: nothing to try
-    _, by_two = first_char_patterns(groups, re.IGNORECASE, 2)
+    _, by_prefix = prefix_patterns(groups, re.IGNORECASE)
+    assert r"ab\s+cd" not in by_prefix["c"].pattern
+    assert by_prefix["x"] is None  # no alternative begins with x: nothing to try
+    _, by_two = prefix_patterns(groups, re.IGNORECASE, 2)
     assert by_two["ab"].pattern == r"(?P<one>\bab\s+cd)|(?P<two>\b(?:ab|cd))"
     assert by_two["cc"].pattern == r"(?P<two>\b[Cc]+)"
     assert by_two["cd"].pattern == r"(?P<one>\bcd-?c)|(?P<two>\b(?:ab|cd)|\b[Cc]+)"
 
 
 def test_an_alternative_that_may_start_anywhere_is_kept_for_every_character():
-    full, by_char = first_char_patterns([("g", [r"\bx", r"\w+y"])], 0)
-    assert by_char["x"].pattern == full.pattern
-    full, by_two = first_char_patterns([("g", [r"\bxy", r"x\w+y"])], 0, 2)
+    full, by_prefix = prefix_patterns([("g", [r"\bx", r"\w+y"])], 0)
+    assert by_prefix["x"].pattern == full.pattern
+    full, by_two = prefix_patterns([("g", [r"\bxy", r"x\w+y"])], 0, 2)
     assert by_two["xz"].pattern == "(?P<g>x\\w+y)"
 
 
@@ -133,8 +133,8 @@ def test_cue_rules_tried_by_first_character_match_as_the_whole_rules_do(words):
     lower = sentence.lower()
     for start in range(len(sentence)):
         key = lower[start]
-        if key in _CUES_BY_CHAR:
-            fast, full = _CUES_BY_CHAR[key].match(sentence, start), _CUES.match(sentence, start)
+        if key in _CUES_BY_PREFIX:
+            fast, full = _CUES_BY_PREFIX[key].match(sentence, start), _CUES.match(sentence, start)
             assert (fast and fast.span(), fast and fast.lastgroup) == (
                 full and full.span(),
                 full and full.lastgroup,
