@@ -1085,10 +1085,28 @@ def _news_from_districts(
                 m.event_date, m.date_precision = part.event_date, part.date_precision
 
 
+class TooManyMentions(Exception):  # noqa: N818 - named for what the report does
+    """A report names places more often than the caller's limit: `at_least` times so far."""
+
+    def __init__(self, at_least: int, limit: int) -> None:
+        super().__init__(f"at least {at_least:,} mentions, over the {limit:,} limit")
+        self.at_least, self.limit = at_least, limit
+
+
 def geoparse(
-    title: str, body: str, related_titles: list[str], published: dt.date, matcher: Matcher
+    title: str,
+    body: str,
+    related_titles: list[str],
+    published: dt.date,
+    matcher: Matcher,
+    *,
+    limit: int | None = None,
 ) -> list[FoundMention]:
-    """Every place mention in a report: headline, then body, then related headlines."""
+    """Every place mention in a report: headline, then body, then related headlines.
+
+    With a `limit`, TooManyMentions as soon as the mentions are known to pass it: a hostile
+    body of a million names is refused before its mentions are built, not after.
+    """
     # The rules of each sentence, read once however many places and sections ask for them.
     sentences: dict[str, _SentenceRules] = {}
     title_s, body_s = _Section("title", title, sentences), _Section("body", body, sentences)
@@ -1106,6 +1124,9 @@ def geoparse(
             cands = with_unresolved(matcher, sec, scan, bank, cands, pending)
             mend_misspellings(cands, [c for section in per_section for c in section])
         if cands:
+            # Each candidate becomes one mention.
+            if limit is not None and len(mentions) + len(cands) > limit:
+                raise TooManyMentions(len(mentions) + len(cands), limit)
             _resolve(matcher, cands, sec, bank)
             mentions.extend(_mentions_in(sec, cands, published, matcher))
     # A related headline is read on its own: one the report repeats, or another report of the
@@ -1113,6 +1134,8 @@ def geoparse(
     for headline in related_titles:
         seen = _related_read(matcher, headline, published, sentences)
         mentions.extend(map(_copy_mention, seen))
+        if limit is not None and len(mentions) > limit:
+            raise TooManyMentions(len(mentions), limit)
     if mentions and mentions[0].section == "title" and body:
         _date_headline(mentions, body_s, published)
     if mentions:

@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db import connections
 
-from articles.geoparse import FoundMention, Matcher, geoparse
+from articles.geoparse import FoundMention, Matcher, TooManyMentions, geoparse
 from articles.parsing import (
     ParsedReport,
     ReportRejected,
@@ -89,27 +89,25 @@ def prepare_bytes(
         parsed = parse_report(data, source_timezone=source_timezone)
     except ReportRejected as exc:
         return Refused(origin, "rejected", exc.reason)
-    found = geoparse(
-        parsed.title,
-        parsed.body,
-        [item.title for item in parsed.related],
-        publication_day(parsed.published_at, source_timezone),
-        matcher,
-    )
-    reason = too_many_mentions(len(found))
-    if reason:
-        return Refused(origin, "rejected", reason)
+    try:
+        found = geoparse(
+            parsed.title,
+            parsed.body,
+            [item.title for item in parsed.related],
+            publication_day(parsed.published_at, source_timezone),
+            matcher,
+            limit=settings.NEWSMAP_MAX_MENTIONS_PER_REPORT,
+        )
+    except TooManyMentions as exc:
+        return Refused(origin, "rejected", too_many_mentions(exc))
     identity = report_identity(parsed.title, parsed.published_at)
     return Prepared(origin, parsed, identity, content_hash(parsed.text), found)
 
 
-def too_many_mentions(count: int) -> str | None:
-    """Why a report that names places `count` times is refused, or None if it is not."""
-    limit = settings.NEWSMAP_MAX_MENTIONS_PER_REPORT
-    if count <= limit:
-        return None
+def too_many_mentions(exc: TooManyMentions) -> str:
+    """Why a report that names places too often (NEWSMAP_MAX_MENTIONS_PER_REPORT) is refused."""
     setting = "NEWSMAP_MAX_MENTIONS_PER_REPORT"
-    return f"names places {count:,} times, over the {limit:,} limit ({setting})"
+    return f"names places at least {exc.at_least:,} times, over the {exc.limit:,} limit ({setting})"
 
 
 def read_file(path: Path, size: int, limit: int) -> bytes:

@@ -1354,6 +1354,37 @@ def test_a_run_of_text_with_no_sentence_end_is_read_in_sentences_of_bounded_leng
     assert found[0].status == "retaken"
 
 
+def test_a_report_over_the_mention_limit_is_refused_before_its_mentions_are_built(monkeypatch):
+    # A hostile body of a million names would otherwise be geoparsed whole (seconds and hundreds
+    # of megabytes) only to be refused for its count.
+    from articles import geoparse as module
+    from articles.geoparse import TooManyMentions
+
+    body = "Iraqi forces retook " + "al-Zahour and Kokjeli and " * 50 + "Mosul."
+    everything = parse(body)
+    assert len(everything) == 101
+    built = []
+    mentions_in = module._mentions_in
+
+    def counted(section, *args):
+        built.append(section.name)
+        return mentions_in(section, *args)
+
+    monkeypatch.setattr(module, "_mentions_in", counted)
+    with pytest.raises(TooManyMentions) as refused:
+        geoparse("Report", body, [], FRIDAY, MATCHER, limit=100)
+    assert (refused.value.at_least, refused.value.limit) == (101, 100)
+    assert "body" not in built
+    # At the limit nothing is refused, and the limit changes nothing found.
+    kept = geoparse("Report", body, [], FRIDAY, MATCHER, limit=101)
+    assert [(m.place_key, m.start, m.status) for m in kept] == [
+        (m.place_key, m.start, m.status) for m in everything
+    ]
+    # Related headlines count too.
+    with pytest.raises(TooManyMentions):
+        geoparse("Report", body, ["Clashes in Mosul"], FRIDAY, MATCHER, limit=101)
+
+
 def test_the_word_before_a_full_stop_is_read_from_a_short_window():
     from articles.geoparse import _word_before
 

@@ -261,7 +261,8 @@ def test_it_rejects_a_report_that_names_places_over_the_mention_limit(tmp_path, 
     code, out, err = run(str(bad), str(good))
     assert code == 1
     assert err == (
-        f"{bad}: names places 30 times, over the 20 limit (NEWSMAP_MAX_MENTIONS_PER_REPORT)\n"
+        f"{bad}: names places at least 30 times, over the 20 limit "
+        "(NEWSMAP_MAX_MENTIONS_PER_REPORT)\n"
     )
     assert out == "imported 1, updated 0, unchanged 0, rejected 1\n"
     assert_only_good_imported(good)

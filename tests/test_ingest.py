@@ -411,7 +411,7 @@ def test_an_upload_over_the_mention_limit_is_rejected_and_nothing_of_it_kept(set
     )
     assert [o.status for o in outcomes] == [Status.REJECTED, Status.IMPORTED]
     assert outcomes[0].reason == (
-        "names places 6 times, over the 5 limit (NEWSMAP_MAX_MENTIONS_PER_REPORT)"
+        "names places at least 6 times, over the 5 limit (NEWSMAP_MAX_MENTIONS_PER_REPORT)"
     )
     assert list(Article.objects.values_list("title", flat=True)) == ["Fine"]
     assert Mention.objects.count() == 1
@@ -445,6 +445,6 @@ def test_a_write_that_lost_a_race_is_tried_once_more_and_its_refusal_still_reads
     outcome = ingest_report(report(title="Other", body="Troops entered Mosul. " * 2), origin="b")
     assert (outcome.status, outcome.reason) == (
         Status.REJECTED,
-        "names places 2 times, over the 1 limit (NEWSMAP_MAX_MENTIONS_PER_REPORT)",
+        "names places at least 2 times, over the 1 limit (NEWSMAP_MAX_MENTIONS_PER_REPORT)",
     )
     assert len(calls) == 2 and Article.objects.count() == 1
