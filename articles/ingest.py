@@ -190,7 +190,7 @@ def ingest_paths(
             return _read_stream(stdin or sys.stdin.buffer, limit, zone, matcher)
         if isinstance(path, str):  # a problem found while expanding the argument
             return prepare.Refused(origin, Status.REJECTED, path)
-        return _screen_file(origin, path, limit=limit, seen=seen)
+        return screen_file(origin, path, limit=limit, seen=seen)
 
     jobs = (screen(origin, path) for origin, path in _expand(paths))
     # Two batches in flight: the workers prepare the next one while this process writes one.
@@ -510,7 +510,7 @@ def _record(summary: Summary, outcome: Outcome, on_outcome: OutcomeCallback | No
         on_outcome(outcome)
 
 
-def _screen_file(origin: str, path: Path, *, limit: int, seen: set[tuple[int, int]]) -> prepare.Job:
+def screen_file(origin: str, path: Path, *, limit: int, seen: set[tuple[int, int]]) -> prepare.Job:
     """What can be told of a file without reading it: gone, a repeat, too big, or a job."""
     try:
         stat = path.stat()

@@ -946,6 +946,46 @@ def test_the_geoparse_command_fails_on_a_file_that_is_not_a_report(tmp_path):
         call_command("geoparse", str(bad), "--json", stdout=StringIO(), stderr=StringIO())
 
 
+@pytest.mark.django_db
+def test_the_geoparse_command_refuses_what_an_import_would_and_previews_the_rest(
+    tmp_path, settings
+):
+    # A preview of a file the import refuses (too big, too many places) says why, as the
+    # import would, and never reads an oversized file in; the good file beside it still shows.
+    import json
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    from articles.models import Place
+    from tests.factories import make_place
+
+    settings.NEWSMAP_MATCHER_CHECK_SECONDS = 0
+    mosul = make_place("Mosul", slug="mosul", kind=Place.Kind.CITY)
+    make_place("al-Zahour", slug="zahour", parent=mosul, bank=Place.Bank.EAST)
+    make_place("Kokjeli", slug="kokjeli", parent=mosul, bank=Place.Bank.EAST)
+    seed = SEEDS / "000_e3a33125ca4d3b23.txt"
+    (tmp_path / "big.txt").write_bytes(b"x" * 5_000)
+    many = tmp_path / "many.txt"
+    many.write_bytes(seed.read_bytes().replace(b"al-Zahour", b"al-Zahour and Kokjeli, " * 20, 1))
+    limit = settings.NEWSMAP_MAX_REPORT_BYTES = seed.stat().st_size + 1_000
+    settings.NEWSMAP_MAX_MENTIONS_PER_REPORT = 30
+    out, err = StringIO(), StringIO()
+    paths = [str(tmp_path / "big.txt"), str(many), str(seed)]
+    with pytest.raises(CommandError, match="2 of 3 files are refused, as an import would"):
+        call_command("geoparse", *paths, "--json", stdout=out, stderr=err)
+    lines = err.getvalue().splitlines()
+    assert lines[0] == (
+        f"{paths[0]}: file is 5,000 bytes, over the {limit:,} bytes limit "
+        "(NEWSMAP_MAX_REPORT_BYTES)"
+    )
+    assert lines[1].startswith(f"{paths[1]}: names places at least ")
+    assert lines[1].endswith(" times, over the 30 limit (NEWSMAP_MAX_MENTIONS_PER_REPORT)")
+    big, over, good = json.loads(out.getvalue())
+    assert (big["mentions"], over["mentions"]) == ([], [])
+    assert {m["slug"] for m in good["mentions"]} - {None} == {"zahour", "kokjeli", "mosul"}
+
+
 def test_a_sentence_without_a_day_takes_the_day_of_the_one_before():
     body = (
         "On Wednesday, Iraqi forces began a push into Zahour. Troops entered Kokjeli.\n\n"

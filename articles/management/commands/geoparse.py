@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.management.base import CommandError, CommandParser
 
-from articles.geoparse import FoundMention, geoparse
+from articles import prepare
+from articles.geoparse import FoundMention
+from articles.ingest import screen_file
 from articles.management import NewsmapCommand
 from articles.matcher import get_matcher
 from articles.models import Place
-from articles.parsing import ReportRejected, parse_report
 
 
 def _place_rows(found: list[FoundMention]) -> dict[str, Place]:
@@ -50,20 +50,19 @@ class Command(NewsmapCommand):
     def handle(self, *args: object, paths: list[str], **options: object) -> None:
         matcher = get_matcher()
         zone = settings.NEWSMAP_SOURCE_TIMEZONE
+        limit = settings.NEWSMAP_MAX_REPORT_BYTES
         results, failures = [], 0
         for path in paths:
-            try:
-                report = parse_report(Path(path).read_bytes(), source_timezone=zone)
-            except (OSError, ReportRejected) as exc:
+            # As an import would read it, under the same limits: what the preview shows is what
+            # an import would store, and a file an import refuses is refused here with its reason.
+            job = screen_file(path, Path(path), limit=limit, seen=set())
+            result = prepare.run_job(job, zone, matcher)
+            if isinstance(result, prepare.Refused):
                 failures += 1
-                reason = getattr(exc, "reason", None) or str(exc)
-                self.stderr.write(f"{path}: not a report: {reason}")
-                results.append({"path": path, "error": reason, "mentions": []})
+                self.stderr.write(f"{path}: {result.reason}")
+                results.append({"path": path, "error": result.reason, "mentions": []})
                 continue
-            day = report.published_at.astimezone(ZoneInfo(zone)).date()
-            found = geoparse(
-                report.title, report.body, [r.title for r in report.related], day, matcher
-            )
+            report, found = result.parsed, result.found
             places = _place_rows(found)
             results.append(
                 {
@@ -84,4 +83,4 @@ class Command(NewsmapCommand):
                         f" on {m['event_date']}"
                     )
         if failures:
-            raise CommandError(f"{failures} of {len(paths)} files could not be read as reports")
+            raise CommandError(f"{failures} of {len(paths)} files are refused, as an import would")
