@@ -13,7 +13,7 @@ from django.db import transaction
 from articles import prepare, timeline
 from articles.bulk import delete_ids, insert_tuples
 from articles.frontline import Claim
-from articles.geoparse import FoundMention, TooManyMentions, geoparse
+from articles.geoparse import FoundMention
 from articles.matcher import get_matcher, place_ids
 from articles.models import Article, Mention, Status
 from articles.parsing import ReportRejected
@@ -38,17 +38,9 @@ def find_mentions(article: Article, related_titles: list[str] | None = None) -> 
     """
     if related_titles is None:
         related_titles = [item.title for item in article.related_items.all()]
-    try:
-        return geoparse(
-            article.title,
-            article.body,
-            related_titles,
-            publication_day(article),
-            get_matcher(),
-            limit=settings.NEWSMAP_MAX_MENTIONS_PER_REPORT,
-        )
-    except TooManyMentions as exc:
-        raise ReportRejected(prepare.too_many_mentions(exc)) from None
+    return prepare.geoparse_within_limit(
+        article.title, article.body, related_titles, publication_day(article), get_matcher()
+    )
 
 
 def _found_within_limit(articles: Sequence[Article]) -> dict[int, list[FoundMention]]:

@@ -87,27 +87,37 @@ def prepare_bytes(
     """Parse one report's bytes and geoparse it as a new report would be."""
     try:
         parsed = parse_report(data, source_timezone=source_timezone)
-    except ReportRejected as exc:
-        return Refused(origin, "rejected", exc.reason)
-    try:
-        found = geoparse(
+        found = geoparse_within_limit(
             parsed.title,
             parsed.body,
             [item.title for item in parsed.related],
             publication_day(parsed.published_at, source_timezone),
             matcher,
-            limit=settings.NEWSMAP_MAX_MENTIONS_PER_REPORT,
         )
-    except TooManyMentions as exc:
-        return Refused(origin, "rejected", too_many_mentions(exc))
+    except ReportRejected as exc:
+        return Refused(origin, "rejected", exc.reason)
     identity = report_identity(parsed.title, parsed.published_at)
     return Prepared(origin, parsed, identity, content_hash(parsed.text), found)
 
 
-def too_many_mentions(exc: TooManyMentions) -> str:
-    """Why a report that names places too often (NEWSMAP_MAX_MENTIONS_PER_REPORT) is refused."""
-    setting = "NEWSMAP_MAX_MENTIONS_PER_REPORT"
-    return f"names places at least {exc.at_least:,} times, over the {exc.limit:,} limit ({setting})"
+def geoparse_within_limit(
+    title: str, body: str, related_titles: list[str], published: dt.date, matcher: Matcher
+) -> list[FoundMention]:
+    """geoparse, stopped as soon as the report names places more often than
+    NEWSMAP_MAX_MENTIONS_PER_REPORT: then ReportRejected, saying so."""
+    try:
+        return geoparse(
+            title,
+            body,
+            related_titles,
+            published,
+            matcher,
+            limit=settings.NEWSMAP_MAX_MENTIONS_PER_REPORT,
+        )
+    except TooManyMentions as exc:
+        setting = "NEWSMAP_MAX_MENTIONS_PER_REPORT"
+        reason = f"names places at least {exc.at_least:,} times, over the {exc.limit:,} limit"
+        raise ReportRejected(f"{reason} ({setting})") from None
 
 
 def read_file(path: Path, size: int, limit: int) -> bytes:
