@@ -761,6 +761,10 @@ def _cut_long(text: str, bounds: list[int], end: int) -> None:
         bounds.append(start)
 
 
+# The longest word _word_before reads whole (see there).
+_LONG_WORD = 64
+
+
 def _word_before(text: str, end: int) -> str:
     """The last white-space-delimited word of text[:end], lower-cased; "" if there is none."""
     # Short windows: slicing the whole prefix at every full stop is quadratic in the body.
@@ -773,9 +777,6 @@ def _word_before(text: str, end: int) -> str:
     # A "word" this long is no word the callers look for (an abbreviation, "of", "western"):
     # its last characters stand for it, and keep what it ends with.
     return window.lower()
-
-
-_LONG_WORD = 64
 
 
 def _distance(a: tuple[float, float], b: tuple[float, float]) -> float:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from contextvars import ContextVar
@@ -209,16 +210,8 @@ def current_version() -> str:
     Every API request asks, a cached answer's too: one plain query, without the ORM's compiling
     of it, which cost as much as the rest of serving a cached answer.
     """
-    meta = DataVersion._meta
-    quote = connection.ops.quote_name
-    sql = "SELECT {}, {} FROM {} WHERE {} = 1".format(  # noqa: S608  # nosec B608
-        quote(meta.get_field("version").column),
-        quote(meta.get_field("changed_at").column),
-        quote(meta.db_table),
-        quote(meta.pk.column),
-    )
     with connection.cursor() as cursor:
-        cursor.execute(sql)
+        cursor.execute(_version_sql(connection.vendor))
         row = cursor.fetchone()
     if row is None:
         return "0"
@@ -228,6 +221,19 @@ def current_version() -> str:
     if convert is not None:
         changed = convert(changed, None, connection)
     return f"{version}-{changed.timestamp():.6f}"
+
+
+@functools.cache
+def _version_sql(vendor: str) -> str:
+    """current_version's query, for the default database (of this `vendor`): built once."""
+    meta = DataVersion._meta
+    quote = connection.ops.quote_name
+    return "SELECT {}, {} FROM {} WHERE {} = 1".format(  # noqa: S608  # nosec B608
+        quote(meta.get_field("version").column),
+        quote(meta.get_field("changed_at").column),
+        quote(meta.db_table),
+        quote(meta.pk.column),
+    )
 
 
 def _locked_version() -> int | None:
