@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import hashlib
 
 from csp.decorators import csp_update
 from django.contrib import admin, messages
 from django.db import models, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
@@ -219,6 +222,51 @@ class ArticleRevisionInline(RelatedItemInline):
     readonly_fields = fields
 
 
+def _period_start(moment: dt.datetime, kind: str) -> dt.datetime:
+    """The start of the year, month or day that holds `moment`, in `moment`'s own time zone."""
+    midnight = moment.replace(hour=0, minute=0, second=0, microsecond=0)
+    if kind == "year":
+        return midnight.replace(month=1, day=1)
+    return midnight.replace(day=1) if kind == "month" else midnight
+
+
+def _next_period(start: dt.datetime, kind: str) -> dt.datetime:
+    """The start of the period after the one beginning at `start` (wall-clock arithmetic)."""
+    if kind == "year":
+        return start.replace(year=start.year + 1)
+    if kind == "month":
+        return start.replace(year=start.year + start.month // 12, month=start.month % 12 + 1)
+    return start + dt.timedelta(days=1)
+
+
+class ReportListQuerySet(QuerySet):
+    """The report list's rows, with a date bar that costs one indexed look-up per period.
+
+    Django's date drill-down lists the years (months, days) that hold reports with a SELECT
+    DISTINCT of every report's time truncated; on SQLite the truncation is a Python function
+    called once per row, two seconds over 333,000 reports. Here the first report at or after
+    the start of the list gives the first period, the first report at or after the end of that
+    period the next, and so on: as many look-ups on the index of publication times as there
+    are periods to show, and the same periods.
+    """
+
+    def datetimes(self, field_name, kind, order="ASC", tzinfo=None):
+        if kind not in ("year", "month", "day") or order != "ASC":
+            return super().datetimes(field_name, kind, order, tzinfo)
+        zone = tzinfo or timezone.get_current_timezone()
+        times = (
+            self.filter(**{f"{field_name}__isnull": False})
+            .order_by(field_name)
+            .values_list(field_name, flat=True)
+        )
+        periods: list[dt.datetime] = []
+        rest = times
+        while (first := rest.first()) is not None:
+            periods.append(_period_start(first.astimezone(zone), kind))
+            rest = times.filter(**{f"{field_name}__gte": _next_period(periods[-1], kind)})
+        return periods
+
+
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
     list_display = ["title", "published_at", "source", "mention_count"]
@@ -229,6 +277,19 @@ class ArticleAdmin(admin.ModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     inlines = [RelatedItemInline, ArticleRevisionInline]
     actions = ["download_geojson", "download_csv"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        reports = super().get_queryset(request)
+        # Counted for the rows on the page only: one subquery each, not one query per row.
+        counts = (
+            Mention.objects.filter(article=OuterRef("pk"))
+            .order_by()
+            .values("article")
+            .annotate(total=Count("pk"))
+            .values("total")
+        )
+        reports = reports.annotate(mention_total=Coalesce(Subquery(counts), 0))
+        return ReportListQuerySet(model=reports.model, query=reports.query, using=reports.db)
 
     def delete_model(self, request: HttpRequest, obj: Article) -> None:
         self.delete_queryset(request, Article.objects.filter(pk=obj.pk))
@@ -272,9 +333,9 @@ class ArticleAdmin(admin.ModelAdmin):
         "raw_text",
     ]
 
-    @admin.display(description="Mentions")
+    @admin.display(description="Mentions", ordering="mention_total")
     def mention_count(self, obj: Article) -> int:
-        return obj.mentions.count()
+        return obj.mention_total
 
     @admin.display(description="Mentions")
     def mentions_list(self, obj: Article) -> SafeString:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from pathlib import Path
@@ -454,3 +455,67 @@ def test_deleting_reports_keeps_history_rows_for_editors_decisions_only(client, 
     assert Mention.history.count() == rows + 1
     # The map no longer shows what only the deleted reports said.
     assert not PlaceStatusPeriod.objects.filter(place__in=[zahour, kokjeli]).exists()
+
+
+# Report times either side of midnight, month ends and year ends in UTC and in Baghdad (UTC+3).
+REPORT_TIMES = [
+    dt.datetime(2016, 10, 17, 4, 0, tzinfo=dt.UTC),
+    dt.datetime(2016, 11, 4, 15, 17, tzinfo=dt.UTC),
+    dt.datetime(2016, 11, 30, 22, 30, tzinfo=dt.UTC),  # 1 December in Baghdad
+    dt.datetime(2016, 12, 31, 21, 30, tzinfo=dt.UTC),  # 2017 in Baghdad
+    dt.datetime(2017, 1, 1, 9, 0, tzinfo=dt.UTC),
+    dt.datetime(2017, 7, 10, 12, 0, tzinfo=dt.UTC),
+]
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Asia/Baghdad"])
+def test_the_report_lists_date_bar_finds_the_periods_django_would(zone):
+    from django.utils import timezone
+
+    from articles.admin import ReportListQuerySet
+
+    for n, moment in enumerate(REPORT_TIMES):
+        make_article(f"Report {n}", published_at=moment, source="AP" if n % 2 else "FNA")
+    with timezone.override(zone):
+        for reports in (Article.objects.all(), Article.objects.filter(source="FNA")):
+            seeking = ReportListQuerySet(model=Article, query=reports.query)
+            for kind in ("year", "month", "day"):
+                expected = list(reports.datetimes("published_at", kind))
+                assert expected  # the comparison below is of something
+                assert seeking.datetimes("published_at", kind) == expected, (zone, kind)
+            within = seeking.filter(published_at__year=2016)
+            assert within.datetimes("published_at", "month") == list(
+                reports.filter(published_at__year=2016).datetimes("published_at", "month")
+            )
+        assert Article.objects.none().datetimes("published_at", "year").count() == 0
+        assert ReportListQuerySet(model=Article).none().datetimes("published_at", "year") == []
+
+
+def test_the_report_list_counts_mentions_without_a_query_per_row(admin_client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    place = make_place("Intisar")
+
+    def add_reports(count: int) -> dict[int, int]:
+        made = {}
+        for n in range(count):
+            article = make_article(f"Report {n}")
+            for start in range(n % 3):
+                make_mention(article, place, start=start * 10)
+            made[article.pk] = n % 3
+        return made
+
+    def page() -> tuple[str, int]:
+        with CaptureQueriesContext(connection) as ctx:
+            html = admin_client.get("/admin/articles/article/").content.decode()
+        return html, len(ctx.captured_queries)
+
+    counts = add_reports(3)
+    html, few = page()
+    counts |= add_reports(7)
+    html, many = page()
+    assert many == few
+    for pk, count in counts.items():
+        row = re.search(rf"/admin/articles/article/{pk}/change/.*?</tr>", html, re.S)
+        assert row and f'<td class="field-mention_count">{count}</td>' in row[0], pk
