@@ -121,3 +121,29 @@ def delete_ids(model: type[models.Model], ids: Sequence[int], chunk: int = 500) 
                 table, pk, ", ".join(["%s"] * len(part))
             )
             cursor.execute(sql, part)
+
+
+# Rows of each index that SQLite's ANALYZE reads: enough for the planner's choices, and a few
+# milliseconds on a database of a million mentions.
+_SQLITE_ANALYSIS_ROWS = 1000
+
+
+def refresh_statistics(*model_classes: type[models.Model]) -> None:
+    """Let the query planner see these tables as a bulk change has left them (ANALYZE).
+
+    SQLite keeps no statistics until ANALYZE runs, and keeps the old ones however much the
+    tables grow after it. Without them it sorted every mention of a million-mention database to
+    show an editor the first page of the mention list (0.4 s), instead of walking the newest
+    reports' mentions by index (1 ms). PostgreSQL's autovacuum analyses a grown table in its own
+    time; analysing at once serves the requests that follow an import too.
+    """
+    connection = connections[router.db_for_write(model_classes[0])]
+    if connection.vendor not in ("sqlite", "postgresql"):
+        return
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(f"PRAGMA analysis_limit = {_SQLITE_ANALYSIS_ROWS}")
+        for model in model_classes:
+            # The model's own table name, quoted: no outside text in the statement.
+            cursor.execute(f"ANALYZE {quote(model._meta.db_table)}")  # nosec B608

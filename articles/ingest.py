@@ -40,6 +40,7 @@ from articles.matcher import get_matcher
 from articles.mentions import (
     geoparse_article,
     geoparse_new_article,
+    refresh_report_statistics,
     store_new_mentions,
 )
 from articles.models import Article, ArticleRevision, RelatedItem
@@ -160,6 +161,8 @@ def ingest_feeds(locations: Iterable[str], *, on_outcome: OutcomeCallback | None
                 seen_links.add(entry.link)
                 outcome = ingest_feed_entry(entry, origin=origin, source=feed.title)
             _record(summary, outcome, on_outcome)
+    if summary.imported or summary.updated:
+        refresh_report_statistics()
     return summary
 
 
@@ -217,6 +220,8 @@ def ingest_paths(
                         _record(summary, outcome, on_outcome)
                 else:
                     _record(summary, outcome, on_outcome)
+    if summary.imported or summary.updated:
+        refresh_report_statistics()
     return summary
 
 

@@ -11,11 +11,11 @@ from django.conf import settings
 from django.db import transaction
 
 from articles import prepare, timeline
-from articles.bulk import delete_ids, insert_tuples
+from articles.bulk import delete_ids, insert_tuples, refresh_statistics
 from articles.frontline import Claim
 from articles.geoparse import FoundMention
 from articles.matcher import get_matcher, place_ids
-from articles.models import Article, Mention, Status
+from articles.models import Article, Mention, PlaceStatusPeriod, RelatedItem, Status
 from articles.parsing import ReportRejected
 
 log = logging.getLogger(__name__)
@@ -116,6 +116,11 @@ def replace_mentions(articles: Sequence[Article]) -> tuple[int, int]:
             {row[_PLACE] for row in rows},
         )
     return len(rows), sum(1 for row in rows if row[_PLACE] is None)
+
+
+def refresh_report_statistics() -> None:
+    """After an import or a reparse: the planner's view of the tables they grow."""
+    refresh_statistics(Article, RelatedItem, Mention, PlaceStatusPeriod)
 
 
 def is_claim(place: int | None, section: str, status: str, container: bool) -> bool:

@@ -136,6 +136,7 @@ def fill(days: int, seed: int, reports: int = 0, mentions: int = 0) -> dict:
     from django.db import transaction
 
     from articles import timeline
+    from articles.mentions import refresh_report_statistics
     from articles.models import Article, Mention, Place, Status
 
     _sqlite_bulk_pragmas()
@@ -192,8 +193,10 @@ def fill(days: int, seed: int, reports: int = 0, mentions: int = 0) -> dict:
                         is_primary=True,
                     ))
             Mention.objects.bulk_create(found, batch_size=5000)
-        # bulk_create skips the pipeline's bookkeeping: rebuild what the map reads from.
+        # bulk_create skips the pipeline's bookkeeping: rebuild what the map reads from, and
+        # leave the planner's statistics as an import would.
         timeline.rebuild_all()
+    refresh_report_statistics()
     return {"seconds": time.perf_counter() - t0, "articles": Article.objects.count(),
             "mentions": Mention.objects.count()}
 

@@ -10,8 +10,10 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 
-from articles.models import Article, RelatedItem
+from articles.models import Article, Mention, RelatedItem
+from tests.factories import make_place
 
 pytestmark = pytest.mark.django_db
 
@@ -266,3 +268,29 @@ def test_it_rejects_a_report_that_names_places_over_the_mention_limit(tmp_path, 
     )
     assert out == "imported 1, updated 0, unchanged 0, rejected 1\n"
     assert_only_good_imported(good)
+
+
+def _planner_rows(table: str) -> int:
+    """How many rows the query planner believes `table` holds (0 if it holds no statistics)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'")
+            if not cursor.fetchone()[0]:
+                return 0
+            # One row per index, each counting its own rows: a partial index counts fewer.
+            cursor.execute("SELECT stat FROM sqlite_stat1 WHERE tbl = %s", [table])
+            return max((int(stat.split()[0]) for (stat,) in cursor.fetchall()), default=0)
+        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = %s", [table])
+        return max(0, int(cursor.fetchone()[0]))
+
+
+def test_an_import_leaves_the_planner_statistics_of_the_tables_it_grew():
+    from articles.mentions import refresh_report_statistics
+
+    make_place("Zahour", slug="zahour")
+    refresh_report_statistics()  # what the planner knows before: empty tables
+    assert _planner_rows("articles_article") == 0
+    assert run(str(SEEDS))[0] == 0
+    assert _planner_rows("articles_article") == Article.objects.count() == 2
+    assert _planner_rows("articles_relateditem") == RelatedItem.objects.count() == 8
+    assert _planner_rows("articles_mention") == Mention.objects.count() > 0

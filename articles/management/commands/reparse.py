@@ -13,7 +13,7 @@ from tqdm import tqdm
 
 from articles.gazetteer import refresh_alias_forms
 from articles.management import NewsmapCommand
-from articles.mentions import replace_mentions
+from articles.mentions import refresh_report_statistics, replace_mentions
 from articles.models import Article
 
 logger = logging.getLogger(__name__)
@@ -70,6 +70,8 @@ class Command(NewsmapCommand):
             made, not_placed = replace_mentions(batch)
             mentions += made
             unresolved += not_placed
+        if total:
+            refresh_report_statistics()
         summary = (
             f"Reparsed {total} reports: {mentions} automatic mentions ({unresolved} unresolved)."
         )
