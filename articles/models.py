@@ -302,8 +302,9 @@ class Mention(models.Model):
     start = models.PositiveIntegerField(help_text="Character offset in the section's text.")
     end = models.PositiveIntegerField()
     sentence = models.TextField()
-    # No index on status, is_primary or decided_by: nothing selects mentions by one of them
-    # alone (six values, two and two), and every index slows each of an import's inserts.
+    # No index on status or is_primary: nothing selects mentions by one of them alone (six
+    # values, two), and every index slows each of an import's inserts. decided_by and rejected
+    # are indexed only where an editor set them: see Meta.
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.MENTIONED)
     # Indexed alone too: on SQLite, Django's "NOT rejected" cannot seek (rejected, event_date).
     event_date = models.DateField(db_index=True)
@@ -331,8 +332,9 @@ class Mention(models.Model):
     class Meta:
         ordering = ["article", "section", "start"]
         # Every index is one more B-tree for each of an import's many inserts to update, so
-        # there are only those the queries use; the last two leave out the rows most mentions
-        # are (resolved, with no parent area), and cost those inserts nothing.
+        # there are only those the queries use; the last four leave out the rows most mentions
+        # are (resolved, with no parent area, the geoparser's, not rejected), and cost those
+        # inserts nothing.
         indexes = [
             # A place's mentions, by day; also every lookup by place alone, or with no place.
             models.Index(fields=["place", "event_date"]),
@@ -348,6 +350,16 @@ class Mention(models.Model):
                 fields=["parent_place"],
                 condition=models.Q(parent_place__isnull=False),
                 name="mention_parent_place",
+            ),
+            # The editors' own decisions and rejections, which the mention list filters on:
+            # few rows, and none of the geoparser's, so an import's inserts skip both.
+            models.Index(
+                fields=["decided_by"],
+                condition=models.Q(decided_by="editor"),
+                name="mention_editor_decided",
+            ),
+            models.Index(
+                fields=["rejected"], condition=models.Q(rejected=True), name="mention_rejected"
             ),
         ]
 
