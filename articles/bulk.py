@@ -146,4 +146,4 @@ def refresh_statistics(*model_classes: type[models.Model]) -> None:
             cursor.execute(f"PRAGMA analysis_limit = {_SQLITE_ANALYSIS_ROWS}")
         for model in model_classes:
             # The model's own table name, quoted: no outside text in the statement.
-            cursor.execute(f"ANALYZE {quote(model._meta.db_table)}")  # nosec B608
+            cursor.execute(f"ANALYZE {quote(model._meta.db_table)}")
