@@ -206,3 +206,23 @@ def test_openapi_describes_the_pages_own_answers(client):
     assert names == {"start", "end"}
     names = {p["name"] for p in paths["/api/window.json"]["get"]["parameters"]}
     assert names == {"start", "end", "place"}
+
+
+def test_the_slider_range_and_the_first_view_come_from_active_claims(front_line):
+    from articles import mapdata
+
+    # Rejected mentions lie outside the month at both ends, on a place far from the others.
+    far = make_place("Far", slug="far", latitude=30.0, longitude=47.0)
+    for day in (dt.datetime(2016, 9, 1, tzinfo=dt.UTC), dt.datetime(2017, 3, 1, tzinfo=dt.UTC)):
+        make_mention(make_article(f"Rejected {day}", published_at=day), far, rejected=True)
+    assert mapdata.report_span() == mapdata.Span(dt.date(2016, 11, 2), dt.date(2016, 11, 20))
+    # Zahour and Intisar have claims; Nineveh is a region, Quiet is only mentioned, Far's
+    # mentions were rejected: none of those three stretches the first view.
+    zahour, intisar = Place.objects.get(slug="zahour"), Place.objects.get(slug="intisar")
+    intisar.latitude, intisar.longitude = 36.40, 43.25
+    intisar.save()
+    Place.objects.filter(slug__in=["nineveh", "quiet"]).update(latitude=35.0, longitude=42.0)
+    assert mapdata.claimed_bounds() == [
+        [zahour.latitude, zahour.longitude],
+        [intisar.latitude, intisar.longitude],
+    ]
