@@ -88,9 +88,9 @@ class Span:
 def report_span() -> Span:
     """First and last event day of any active mention; today when there are none.
 
-    Every page view asks this. Two reads from each end of the index of event days, not one
-    MIN and MAX together, which no database answers from an index with a filter beside them
-    (a scan of every mention: 100-150 ms at a million on SQLite).
+    Every page view asks this: one read from each end of the index of event days, not MIN and
+    MAX together, which no database answers from an index with a filter beside them (a scan of
+    every mention: 100-150 ms at a million on SQLite).
     """
     days = Mention.objects.active().values_list("event_date", flat=True)
     first = days.order_by("event_date").first()
