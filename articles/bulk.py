@@ -91,13 +91,24 @@ def _adapt_dates(params: list[list], dated: list[tuple[int, models.Field]], conn
 
 def _execute(connection, model: type[models.Model], fields: list[models.Field], params: list):
     quote = connection.ops.quote_name
-    # Built only from the model's own table and column names, quoted; values go as parameters.
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608  # nosec B608
-        quote(model._meta.db_table),
-        ", ".join(quote(f.column) for f in fields),
-        ", ".join(["%s"] * len(fields)),
-    )
+    table = quote(model._meta.db_table)
+    columns = ", ".join(quote(f.column) for f in fields)
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # One COPY stream: executemany sends an INSERT per row, each one bound on the client
+            # and parsed by the server, which made PostgreSQL's import half as fast as SQLite's.
+            # The driver's own error comes out as Django's (an IntegrityError stays one).
+            with connection.wrap_database_errors, cursor.cursor.copy(
+                f"COPY {table} ({columns}) FROM STDIN"
+            ) as copy:
+                for row in params:
+                    copy.write_row(row)
+            return
+        # Built only from the model's own table and column names, quoted; values go as
+        # parameters.
+        sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608  # nosec B608
+            table, columns, ", ".join(["%s"] * len(fields))
+        )
         cursor.executemany(sql, params)
 
 

@@ -1,4 +1,5 @@
-"""The import's plain INSERTs: what they store is what the ORM would have stored."""
+"""The import's plain INSERTs (COPY on PostgreSQL): what they store is what the ORM would have
+stored."""
 
 from __future__ import annotations
 
@@ -77,3 +78,36 @@ def test_delete_ids_removes_exactly_those_rows_in_chunks(django_assert_num_queri
 def test_deleting_no_ids_is_no_statement(django_assert_num_queries):
     with django_assert_num_queries(0):
         delete_ids(Mention, [])
+
+
+def test_text_that_a_copy_stream_must_escape_goes_in_unchanged():
+    # PostgreSQL takes the rows as one COPY stream, whose text format gives tabs, line ends,
+    # backslashes and "\N" (its NULL) meanings of their own; SQLite takes them as parameters.
+    article = make_article()
+    odd = [
+        "tab\there",
+        "line\nend\r\nand \\. alone:\n\\.\n",
+        "\\N",
+        "back\\slash and 'quotes' \"both\"",
+        "ال‮موصل 🙂",
+    ]
+    columns = ("article_id", "place_id", "surface", "normalised", "start", "end", "sentence")
+    rows = [(article.pk, None, text, text, n, n + 1, text) for n, text in enumerate(odd)]
+    insert_tuples(Mention, (*columns, "event_date"), [(*r, dt.date(2016, 11, 4)) for r in rows])
+    stored = Mention.objects.order_by("start").values_list(*columns)
+    assert list(stored) == rows
+
+
+def test_a_duplicate_key_is_djangos_integrity_error_and_nothing_of_the_batch_stays():
+    from django.db import IntegrityError, transaction
+
+    from articles.bulk import insert_rows
+    from articles.models import Article
+
+    taken = make_article()
+    fresh = {f.attname: getattr(taken, f.attname) for f in Article._meta.concrete_fields}
+    del fresh["id"]
+    other = {**fresh, "identity": "another"}
+    with pytest.raises(IntegrityError), transaction.atomic():
+        insert_rows(Article, [other, fresh])
+    assert list(Article.objects.values_list("identity", flat=True)) == [taken.identity]
