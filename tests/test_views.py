@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from articles.models import RelatedItem, Status
+from articles.models import Place, RelatedItem, Status
 from tests.factories import make_article, make_mention, make_place
 
 pytestmark = pytest.mark.django_db
@@ -135,6 +135,24 @@ def test_the_reports_list_is_newest_first_and_searchable(client, zahour_report):
     assert "Kokjeli cleared" in by_text and "enter al-Zahour" not in by_text
     by_place = client.get("/articles/?place=zahour").content.decode()
     assert "enter al-Zahour" in by_place and "Kokjeli cleared" not in by_place
+
+
+def test_the_reports_list_by_place_holds_the_reports_that_name_it_or_a_name_drawn_in_it(client):
+    east = make_place("East Mosul", slug="east-mosul", kind=Place.Kind.REGION)
+    named = make_article("Named outright", published_at=published(4))
+    make_mention(named, east)
+    drawn = make_article("An unknown district in it", published_at=published(5))
+    make_mention(drawn, None, surface="Hay Nowhere", parent_place=east)
+    rejected = make_article("Rejected by an editor", published_at=published(6))
+    make_mention(rejected, east, rejected=True)
+    elsewhere = make_article("Unresolved elsewhere", published_at=published(7))
+    make_mention(elsewhere, None, surface="Hay Elsewhere")
+    html = client.get("/articles/?place=east-mosul").content.decode()
+    assert "Named outright" in html and "An unknown district in it" in html
+    assert "Rejected by an editor" not in html and "Unresolved elsewhere" not in html
+    # A place that does not exist names no report, not every unresolved one.
+    html = client.get("/articles/?place=no-such-place").content.decode()
+    assert "Unresolved elsewhere" not in html and "Named outright" not in html
 
 
 def test_the_reports_list_survives_odd_queries(client, zahour_report):
