@@ -306,8 +306,8 @@ class Mention(models.Model):
     # values, two), and every index slows each of an import's inserts. decided_by and rejected
     # are indexed only where an editor set them: see Meta.
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.MENTIONED)
-    # Indexed alone too: on SQLite, Django's "NOT rejected" cannot seek (rejected, event_date).
-    event_date = models.DateField(db_index=True)
+    # Indexed first in (event_date, rejected, article): see Meta.
+    event_date = models.DateField()
     date_precision = models.CharField(
         max_length=12, choices=DatePrecision.choices, default=DatePrecision.PUBLICATION
     )
@@ -338,8 +338,11 @@ class Mention(models.Model):
         indexes = [
             # A place's mentions, by day; also every lookup by place alone, or with no place.
             models.Index(fields=["place", "event_date"]),
-            # Windows and the slider's range read active mentions by day.
-            models.Index(fields=["rejected", "event_date"]),
+            # Windows, the slider's range and the counts per day read active mentions by day,
+            # often only for their reports: this index answers all of it without the rows
+            # (the week's report list at 1M mentions in half the time). Django's "NOT rejected"
+            # cannot seek a (rejected, ...) index on SQLite, so the day comes first.
+            models.Index(fields=["event_date", "rejected", "article"], name="mention_day"),
             # The editors' queue and the geocoder group unresolved mentions by name.
             models.Index(
                 fields=["normalised"],

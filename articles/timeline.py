@@ -351,8 +351,8 @@ def _claims(
         f"FROM {mention} m JOIN {article} a ON a.id = m.article_id "
         # A related headline is another report's title, dated by this one: not a claim; nor is
         # a city named around a district (mentions.is_claim says the same of one mention).
-        # NOT m.rejected, not "= false": SQLite would then walk the whole (rejected, day) index
-        # instead of each place's (place, day) range.
+        # NOT m.rejected is a filter, never an index seek: SQLite reads each place's
+        # (place, day) range.
         "WHERE NOT m.rejected AND NOT m.container AND m.status <> %s AND m.section <> %s "
         f"AND ({' OR '.join(ranges)})"
     )

@@ -14,6 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from articles.matcher import forget_matcher
 from articles.models import Alias, Article, Mention, Place, Status
 from tests.factories import make_article, make_mention, make_place
+from tests.plans import query_plan
 
 pytestmark = pytest.mark.django_db
 
@@ -521,21 +522,6 @@ def test_the_report_list_counts_mentions_without_a_query_per_row(admin_client):
         assert row and f'<td class="field-mention_count">{count}</td>' in row[0], pk
 
 
-def _plan(queryset) -> str:
-    """The database's plan for a queryset, as text (PostgreSQL told to avoid whole-table scans,
-    which it prefers on a test's few rows whatever the indexes)."""
-    from django.db import connection
-
-    sql, params = queryset.query.sql_with_params()
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SET LOCAL enable_seqscan = off")
-            cursor.execute("EXPLAIN " + sql, params)
-        else:
-            cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
-        return "\n".join(str(row) for row in cursor.fetchall())
-
-
 @pytest.mark.parametrize(
     ("lookup", "index"),
     [
@@ -550,5 +536,5 @@ def test_the_mention_lists_filters_on_editors_decisions_read_an_index(lookup, in
     make_mention(article, place, start=99, rejected=True, decided_by="editor")
     # The admin's list query with the filter the editor picked, ordered as the list is.
     chosen = Mention.objects.filter(**lookup).select_related("place", "article")
-    assert index in _plan(chosen.order_by("article", "section", "start", "-pk")[:100])
+    assert index in query_plan(chosen.order_by("article", "section", "start", "-pk")[:100])
     assert list(chosen.values_list("start", flat=True)) == [99]

@@ -226,3 +226,15 @@ def test_the_slider_range_and_the_first_view_come_from_active_claims(front_line)
         [zahour.latitude, zahour.longitude],
         [intisar.latitude, intisar.longitude],
     ]
+
+
+def test_a_windows_reports_are_found_from_the_index_of_days_alone(front_line):
+    from articles import mapdata
+    from tests.plans import query_plan
+
+    window = mapdata.window_articles(dt.date(2016, 11, 4), dt.date(2016, 11, 10))
+    # The reports with an active mention in the window: read from (event_date, rejected,
+    # article), without a visit to each mention's row.
+    assert "mention_day" in query_plan(window)
+    titles = ["Quiet 10", "Zahour 9", "Nineveh 6", "Zahour 4", "Zahour 4"]
+    assert [a.title for a in window] == titles
