@@ -293,11 +293,24 @@ def claimed_bounds() -> list[list[float]] | None:
     return [[found["south"], found["west"]], [found["north"], found["east"]]]
 
 
+def naming(place_id: int | None) -> Q:
+    """Mentions of a place, or of unknown names drawn in it; none when there is no such place.
+
+    By the place's id, not its slug through a join: each side of the OR then reads an index of
+    mentions (by place; by parent area) instead of every mention (1.3 s at a million).
+    """
+    if place_id is None:
+        return Q(pk__in=[])
+    return Q(place_id=place_id) | Q(place=None, parent_place_id=place_id)
+
+
 def report_rows(start: dt.date, end: dt.date, place: str | None = None) -> list[dict[str, Any]]:
     """One row per active mention with its event in [start, end], newest first."""
     mentions = Mention.objects.in_window(start, end)
     if place:
-        mentions = mentions.filter(Q(place__slug=place) | Q(place=None, parent_place__slug=place))
+        mentions = mentions.filter(
+            naming(Place.objects.filter(slug=place).values_list("pk", flat=True).first())
+        )
     rows = mentions.order_by("-event_date", "-article__published_at", "article_id", "pk").values(
         "pk",
         "article_id",

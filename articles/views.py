@@ -206,16 +206,9 @@ def article_list(request: HttpRequest) -> HttpResponse:
     if q:
         articles = articles.filter(Q(title__icontains=q) | Q(body__icontains=q))
     place = Place.objects.filter(slug=place_slug).first() if place_slug else None
-    if place_slug and place is None:
-        articles = articles.none()  # no such place: no report names it
-    elif place is not None:
-        # By the place's id, not its slug through a join: each side of the OR then reads an
-        # index of mentions (by place; by parent area) instead of every mention.
-        articles = articles.filter(
-            pk__in=Mention.objects.active()
-            .filter(Q(place_id=place.pk) | Q(place=None, parent_place_id=place.pk))
-            .values("article_id")
-        )
+    if place_slug:
+        named = Mention.objects.active().filter(mapdata.naming(place.pk if place else None))
+        articles = articles.filter(pk__in=named.values("article_id"))
     page = Paginator(articles, ARTICLES_PAGE_SIZE).get_page(request.GET.get("page"))
     base = {k: v for k, v in {"q": q, "place": place_slug}.items() if v}
     return render(

@@ -176,6 +176,14 @@ def test_reports_can_be_narrowed_to_a_place(client, zahour_fighting):
     make_mention(make_article("Kokjeli cleared"), other, status=Status.CLEARING)
     body = client.get("/api/reports.geojson?start=2016-11-04&end=2016-11-04&place=kokjeli").json()
     assert [f["properties"]["slug"] for f in body["features"]] == ["kokjeli"]
+    # A name drawn in the place counts for it; a slug that names no place narrows to nothing,
+    # not to every name drawn nowhere.
+    make_mention(make_article("Near Kokjeli"), None, surface="Hay Near", parent_place=other)
+    make_mention(make_article("Nowhere"), None, surface="Hay Nowhere")
+    body = client.get("/api/reports.geojson?start=2016-11-04&end=2016-11-04&place=kokjeli").json()
+    assert sorted(f["properties"]["place"] for f in body["features"]) == ["Hay Near", "Kokjeli"]
+    body = client.get("/api/reports.geojson?start=2016-11-04&end=2016-11-04&place=nowhere").json()
+    assert body["features"] == []
 
 
 def test_the_default_window_is_the_last_week_of_reports(client, zahour_fighting):
