@@ -51,13 +51,13 @@ _LIST_GLUE = re.compile(r"\s*(?:,|,?\s*and|,?\s*or|&|/)\s*(?:the\s+|al[-\s]\s*)?
 _SENTENCE_BREAK = re.compile(r"[.!?;\n]")
 _EAST = re.compile(
     r"\b(?:east(?:ern)?|left)[\s-]+(?:bank|side|coast)\b"
-    r"|\b(?:south|north)?-?east(?:ern)?\s+(?:of\s+)?Mosul\b"
+    r"|\b(?:south|north)?-?east(?:ern)?\s+(?:(?:axis|part|parts|sector|edge)\s+)?(?:of\s+)?Mosul\b"
     r"|\bMosul['’]s\s+(?:east(?:ern)?|left)\b|\bleft[\s-]bank\b",
     re.IGNORECASE,
 )
 _WEST = re.compile(
     r"\b(?:west(?:ern)?|right)[\s-]+(?:bank|side|coast)\b"
-    r"|\b(?:south|north)?-?west(?:ern)?\s+(?:of\s+)?Mosul\b"
+    r"|\b(?:south|north)?-?west(?:ern)?\s+(?:(?:axis|part|parts|sector|edge)\s+)?(?:of\s+)?Mosul\b"
     r"|\bMosul['’]s\s+(?:west(?:ern)?|right)\b|\bright[\s-]bank\b",
     re.IGNORECASE,
 )
@@ -338,12 +338,14 @@ _PROVINCE_AFTER = frozenset("governorate governorates province provinces".split(
 _GOVERNMENT_AFTER = re.compile(
     r"(?:['’]s)?\s+(?:forces|troops|army|government|officials|leaders(?:hip)?|decision|position|"
     r"request|approval|permission|demands?|objections?|policy|stance|efforts?|envoy)\b"
+    # "Baghdad said in a statement", "a first that Damascus said was coordinated".
+    r"|\s+(?:has\s+|had\s+)?(?:said|says|announced|stated|claimed|denied|insisted|confirmed)\b"
 )
 _GOVERNMENT_BEFORE = re.compile(
     r"(?:\b(?:tensions?|talks|relations|ties|dispute|rift|row|spat|negotiations|coordination)"
     r"\s+(?:with|between)\s+(?:[A-Z][\w’'-]+\s+and\s+)?"
     r"|\b(?:told|urged|asked|warned|pressed|ordered|critici[sz]ed|accused|led|backed|"
-    r"supported|funded|armed|sponsored)\s+by\s+"
+    r"supported|funded|armed|sponsored|run|directed)\s+by\s+"
     r"|\banger(?:ed|ing|s)?\s+(?:\w+\s+)?)$"
 )
 

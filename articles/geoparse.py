@@ -66,7 +66,8 @@ _ALSO_ON = re.compile(r"(?:Also|Earlier|Later),? (?:on )?[A-Z]")
 # A place in capitals, perhaps with its region or country: "ERBIL, Kurdistan Region".
 _CAPS_CITY = r"[A-Z][A-Z'’./-]+(?: [A-Z][A-Z'’./-]+){0,2}(?:, ?[A-Z][A-Za-z]+(?: [A-Z][a-z]+)?)?"
 _DATELINE = re.compile(
-    rf"\s*(?:{_CAPS_CITY}"
+    # A copy may open with a stray bracket: "( Baghdad – Iraqi joint forces recaptured".
+    rf"\s*(?:\(\s*)?(?:{_CAPS_CITY}"
     rf"(?:,? (?:{dates.MONTH_PATTERN})\.? \d{{1,2}}(?:,? \d{{4}})?)?"
     # "Baghdad, Nov 14, 2016:": a year may follow the day.
     rf"|[A-Z][a-z]+(?: [A-Z][a-z]+)?,? (?:{dates.MONTH_PATTERN})\.? \d{{1,2}}(?:,? \d{{4}})?"

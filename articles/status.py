@@ -288,9 +288,10 @@ _CUE_RULES = [
             r"\brestor(?:e|ed|es|ing)\b",
             r"\bliberat(?:e|ed|es|ion)\b",
             # "announced liberating the train station", "after liberating Tal Rayan", "after
-            # capturing the al-Nuri Mosque": done; not "forces liberating Mosul" or "focus on
-            # liberating", still going on.
-            r"\b(?:announc\w*|declar\w*|after|complet\w*|succeeded\s+in|(?:mon|tues|wednes|"
+            # capturing the al-Nuri Mosque", "reported capturing four more neighborhoods": done;
+            # not "forces liberating Mosul" or "focus on liberating", still going on.
+            r"\b(?:announc\w*|declar\w*|report(?:ed|s)|claim(?:ed|s)|after|complet\w*|"
+            r"succeeded\s+in|(?:mon|tues|wednes|"
             r"thurs|fri|satur|sun)day)\s+(?:liberating|capturing)\b",
             # "renewed their push on the Qayruwan region, liberating the villages of": what the
             # push gained, told after a comma.
@@ -425,7 +426,8 @@ _TRIGGERS = (
     "complet succeeded monday tuesday wednesday thursday friday saturday sunday free reclaim pound "
     "flag ousted ousting evicted evicting fully completely totally was were been went going during "
     "readying prepared gearing geared oust expel evict dislodge fall loss gain incursion majority "
-    "away support assist help are closer within foot establish continu way third quarter entirely"
+    "away support assist help are closer within foot establish continu way third quarter entirely "
+    "reported reports claimed claims"
 ).split()
 CUE_FINDER = TriggeredPattern(_CUES, _TRIGGERS, by_prefix=_CUES_BY_PREFIX)
 # A word shortly before a cue that turns it into an intent, a future or a denial.
@@ -477,7 +479,9 @@ _TIME_BEFORE = re.compile(
 # "to liberate" is an aim unless the forces were able to, managed to or continued to.
 _DONE_INFINITIVE = re.compile(
     r"\b(?:able|managed|succeeded|continued|continue|continues|continuing|began|begun|"
-    r"started|proceeded|(?P<going>working|work|works|worked|underway|under\s+way|ongoing|"
+    # "teamed up to capture Badush prison": joined to do it, and did.
+    r"started|proceeded|teamed\s+up|joined\s+forces|"
+    r"(?P<going>working|work|works|worked|underway|under\s+way|ongoing|"
     r"battling|fighting|fight|fights|battle|battles))"
     # "managed, at noon today, to liberate", "battling on Wednesday to clear": a short aside
     # or a day may come between.
@@ -535,7 +539,8 @@ _REFERENCE = re.compile(
     r"\b(?:km|kilometres|kilometers|miles|metres|meters|yards)\)?\s+(?:\w+\s+)?(?:of|from))"
     # "north of Mosul's historic Old City": a city's possessive and an adjective may come first.
     r"\s+(?:just\s+)?(?:the\s+)?(?:capital,?\s+|(?:(?:northern|southern|eastern|western|"
-    r"central|nearby|neighbou?ring|Assyrian|Christian|Yazidi|Kurdish|Sunni|Shiite|Turkmen)\s+)?"
+    r"central|nearby|neighbou?ring|Assyrian|Christian|Yazidi|Kurdish|Sunni|Shiite|Turkmen|"
+    r"Iraqi|Syrian)\s+)?"
     r"(?:city|town|village|district|area|(?:archa?eological\s+)?site|ruins)\s+of\s+)?"
     r"(?:(?:more\s+)?(?:central|(?:north|south|east|west)(?:ern)?)\s+)?(?:\w+['’]s\s+)?"
     r"(?:(?:historic|old|densely\s+populated)\s+)?$",

@@ -282,6 +282,9 @@ def test_any_text_parses_and_each_surface_is_its_offsets(text):
         "Troops retook Zahour after they were told by Baghdad to enter.",
         "Troops retook Zahour; the shelling may be a way to anger Baghdad.",
         "Troops retook Zahour with the coalition led by Baghdad against the militants.",
+        "Troops retook Zahour, Baghdad said in a statement.",
+        "Troops retook Zahour in an operation Baghdad said was coordinated with the coalition.",
+        "Troops retook Zahour in an operation run by Baghdad.",
     ],
 )
 def test_a_distant_capital_named_for_its_government_is_no_place(sentence):
@@ -332,7 +335,14 @@ def test_a_compass_point_before_a_side_of_the_city_names_that_bank():
     assert bank_in("a hospital complex in Wahda in southeastern Mosul") == "east"
     assert bank_in("the south-eastern Mosul front") == "east"
     assert bank_in("districts of northwestern Mosul") == "west"
+    assert bank_in("the areas left in Al-Intisar in southeastern axis of Mosul") == "east"
+    assert bank_in("the western part of Mosul") == "west"
     assert bank_in("troops in south Mosul") == ""
+
+
+def test_a_common_word_name_in_a_bank_named_through_its_axis_is_a_place():
+    found = parse("Police stormed the areas left in Al-Intisar in southeastern axis of Mosul.")
+    assert places(found) == ["intisar", "mosul"]
 
 
 def test_an_unresolved_name_without_a_bank_goes_to_mosul():
@@ -420,6 +430,7 @@ def test_a_sentence_the_body_repeats_gets_the_same_status_and_date_each_time():
         "Erbil - Iraqi officials said",
         "Erbil – Iraqi officials said",
         "ERBIL (FNA)-",
+        "( Erbil –",
     ],
 )
 def test_an_agency_dateline_is_where_the_report_was_filed_not_the_event(dateline):

@@ -237,6 +237,9 @@ def status_of(sentence: str, name: str) -> str:
         ("The troops are free of any orders to enter Karama.", "mentioned"),
         ("Iraqi armed forces reclaimed the embattled Karama district on Sunday.", "retaken"),
         ("The media office announced liberating Karama train station.", "retaken"),
+        ("Security forces reported capturing the Karama neighbourhood.", "retaken"),
+        ("Army units and the police teamed up to capture the Karama district.", "retaken"),
+        ("The militia made advances west of the Iraqi city of Karama.", "mentioned"),
         ("Forces liberating Karama met stiff resistance.", "fighting"),
         # Where forces head is not yet reached, unless their offensive on it began.
         ("Federal police moved through al-Farouq street towards Karama and Kokjeli.", "mentioned"),
