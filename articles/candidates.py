@@ -81,7 +81,8 @@ _SITE_WORDS = (
     "Mosque Hospital Hotel Church Monastery Street Square Station Palace Shrine Market Cemetery "
     "Stadium"
 ).split()
-_SITE_WORD = "(?:" + "|".join(_SITE_WORDS) + ")"
+# In lower case too after a name: "the Ibn Sina hospital", "the Omar al-Aswad mosque".
+_SITE_WORD = "(?:" + "|".join(_SITE_WORDS) + "|hospital|mosque)"
 _INCLUDING = r"(?:including|include|includes|included)"
 _UNRESOLVED = re.compile(
     # A list after a colon: "the liberation of the following villages: Kazkan and Shaquli".

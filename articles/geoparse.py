@@ -75,7 +75,8 @@ _DATELINE = re.compile(
     r"|[A-Z][a-z]+(?: [A-Z][a-z]+)?(?=: [A-Z])"
     # "Bawiza (Iraq): Iraqi soldiers", "Mosul (Reuters) - ": a city in mixed case, then its
     # country or agency in brackets and a colon or dash.
-    r"|[A-Z][a-z]+(?: [A-Z][a-z]+)?(?= \([^()\n]{1,40}\) ?(?:[—–:]|--?))"
+    # "Qayyarah (Iraq) (AFP) - ": both.
+    r"|[A-Z][a-z]+(?: [A-Z][a-z]+)?(?= \([^()\n]{1,40}\)(?: \([^()\n]{1,40}\))? ?(?:[—–:]|--?))"
     # "Mosul – The War Media Cell has announced", "London - Save the Children warned": the
     # same with a dash.
     r"|[A-Z][a-z]+(?: [A-Z][a-z]+)?(?= (?:[—–]|--?) [A-Z])"
@@ -87,7 +88,9 @@ _DATELINE = re.compile(
     r"|[A-Z][a-z]+(?: [A-Z][a-z]+)?(?:, ?[A-Z][A-Za-z.]+){1,2}(?=,? ?(?:\( ?)?[—–]))"
     # The agency in brackets may end it without a dash: "Mosul, Nov 22 (IANS) Iraqi forces";
     # a bracket the page left empty may stand before the dash: "Washington, DC, USA ( –".
-    r"(?:,? ?\([^()\n]{1,40}\)(?: ?[—–:]| --?|-(?= )|(?= [A-Z]))|(?: ?[—–:]| --?)|,? ?\( ?[—–])"
+    # "ERBIL // Tens of thousands": The National's double slash.
+    r"(?:(?:,? ?\([^()\n]{1,40}\)){1,2}(?: ?[—–:]| --?|-(?= )|(?= [A-Z]))|(?: ?[—–:]| --?| //)"
+    r"|,? ?\( ?[—–])"
 )
 # A dateline at the head of a later paragraph, where a copy put the lead first: "...told
 # Sputnik on Tuesday.\n\nMOSCOW (Sputnik) – On Monday, ...". Capitals and an agency only.

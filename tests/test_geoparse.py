@@ -431,6 +431,8 @@ def test_a_sentence_the_body_repeats_gets_the_same_status_and_date_each_time():
         "Erbil – Iraqi officials said",
         "ERBIL (FNA)-",
         "( Erbil –",
+        "Erbil (Iraq) (AFP) -",
+        "ERBIL // Iraqi officials said",
     ],
 )
 def test_an_agency_dateline_is_where_the_report_was_filed_not_the_event(dateline):
@@ -831,6 +833,10 @@ def test_a_site_named_with_its_kind_is_an_unresolved_place():
         ("Ziwani Mosque", "retaken"),
         ("Ibn Sina Hospital", "retaken"),
     ]
+    # A hospital or mosque may be written in lower case after its name.
+    found = parse("Police recaptured the Ibn Sina hospital and the Omar al-Aswad mosque.")
+    assert [m.surface for m in found] == ["Ibn Sina hospital", "Omar al-Aswad mosque"]
+    assert parse("Police recaptured the hospital and the mosque.") == []
     (found,) = parse("The group destroyed much of the Historic Mar Behnam Monastery.")
     assert found.surface == "Mar Behnam Monastery"
     # A saint's church keeps its saint, however long its name.
