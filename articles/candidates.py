@@ -585,6 +585,17 @@ def find_candidates(
             and not (words[first - 1] in _ENGLISH_ARTICLES and scan.text[start - 1] == " ")
         ):
             start = offsets[2 * first - 2]  # keep the article: "al-Zahour", "Al Zahour"
+        if first > 0 and words[first - 1] == "Mount" and start - offsets[2 * first - 1] <= 1:
+            # "Mount Sinjar", as "Sinjar Mountain": the mountain, not the town below it.
+            start = offsets[2 * first - 2]
+            accepted.append(
+                Candidate(
+                    start, end, normalise(scan.text[start:end], matcher.fold_cache), (),
+                    parent_key=out_keys[0] if len(out_keys) == 1 else None, confidence=0.5,
+                    first=first - 1, last=last,
+                )
+            )
+            continue
         after = last + 1
         if (
             after < len(words)

@@ -872,6 +872,9 @@ def test_a_towns_airport_is_a_place_of_its_own_within_the_town():
     # A mountain named after a town is no more the town: "fighting on Sinjar Mountain".
     (found,) = parse("Fighting went on at Erbil Mountain on Wednesday.")
     assert (found.place_key, found.surface) == (None, "Erbil Mountain")
+    # Nor is "Mount Sinjar", the same mountain the other way round.
+    (found,) = parse("Fighting went on at Mount Erbil on Wednesday.")
+    assert (found.place_key, found.parent_key, found.surface) == (None, "erbil", "Mount Erbil")
 
 
 def test_a_numbered_name_is_a_place_written_as_a_name():
