@@ -156,10 +156,11 @@ _CUE_RULES = [
             r"(?:their|its|his)\s+way\b(?!\s+(?:out|back|along)\b)",
             # "90 percent of the Old City had been retaken": the same, said the other way round.
             # "more than a third of west Mosul was now under the control of security forces".
+            # "around 90 percent of eastern Mosul has been purged of its occupiers".
             r"(?:\b(?:percent|per\s+cent)|\bmost|\bmuch|\bparts?|\bhalf|\bmajority|\bthirds?|"
             r"\bquarters?)[\"”’']?\s+of\s+"
             r"(?:[\w'’-]+\s+){1,5}?(?:(?:has|have|had|was|were|is|are)\s+(?:now\s+)?(?:been\s+)?)?"
-            r"(?:retaken|recaptured|liberated|cleared|captured|seized|freed|secured|"
+            r"(?:retaken|recaptured|liberated|cleared|captured|seized|freed|secured|purged|"
             r"under\s+(?:the\s+)?control)\b",
             r"\bprocess\s+of\s+(?:retaking|liberating|recapturing|clearing|taking|capturing)\b",
             # "made incursions in neighboring al-Shifa district", "continue incursion into".
