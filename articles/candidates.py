@@ -571,7 +571,13 @@ def find_candidates(
             )
             # Beside its city's name, "the old city" is that city's, not any town's: no cue needed.
             common = common and not capital
-        if not capital or _is_person(scan, first, last) or _names_no_place(scan, last):
+        if (
+            not capital
+            or _is_person(scan, first, last)
+            or _names_no_place(scan, last)
+            # "told The Times of London": a paper named after the city.
+            or first >= 2 and words[first - 2] == "Times" and words[first - 1] == "of"
+        ):
             continue
         start, end = offsets[2 * first], offsets[2 * last + 1]
         if len(out_keys) == 1 and out_keys[0] in matcher.distant_cities and _names_a_government(

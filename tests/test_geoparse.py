@@ -823,6 +823,7 @@ def test_a_name_the_text_calls_a_village_or_that_begins_with_a_place_word_is_a_p
 def test_a_place_name_that_qualifies_something_else_is_not_a_place():
     assert parse("The Baghdad Post said Baghdad-backed units and Erbil-based men saw it.") == []
     assert parse("Militants fled to the Erbil governorate and Baghdad province.") == []
+    assert parse("A sheikh told The Times of Erbil that the militants were hiding.") == []
     found = parse("BAGHDAD (Reuters) - The Mosul-led push reached Baghdad.")
     assert places(found) == ["baghdad", "baghdad"]
 
