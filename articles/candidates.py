@@ -161,7 +161,7 @@ _MAN_FIRST = _PERSON_BEFORE - frozenset("Abu Umm Um Sheikh Shaikh Sheik Imam".sp
 _ONE_NAME = re.compile(_NAME)
 # A capital, or "al-"/"el-" before one, that begins a word: (?<![\w’'‘-])(?:[Aa]l-|[Ee]l-)?[A-Z],
 # written to begin with one class of first characters, which lets the regex engine skip ahead.
-_CAPITAL = re.compile(r"[A-Zae](?<![\w’'‘-][A-Zae])(?:(?<=[AaEe])l-[A-Z]|(?<=[A-Z]))")
+_CAPITAL = re.compile(r"[A-Zae](?<![\w’'‘-][A-Zae])(?:(?<=[AaEe])l[-\s][A-Z]|(?<=[A-Z]))")
 _NO_SPACE = re.compile(r"\S*")
 _CAMP_AFTER = re.compile(r"\s+[Cc]amp\b")
 # A day of the month that begins a name: "the 7th Nissan neighbourhood" (7 April).
@@ -209,7 +209,9 @@ _NOT_NAMES = frozenset(
         # The Arabic word for a neighbourhood before its name: "the Hai Sala area".
         "Hai Hay Hayy "
         # News agencies that follow a list ("north of the town of Baaj, Reuters reported").
-        "Reuters AFP AP Xinhua Anadolu Sputnik Tasnim IRNA Rudaw Kurdistan24 Alsumaria Sumaria"
+        "Reuters AFP AP Xinhua Anadolu Sputnik Tasnim IRNA Rudaw Kurdistan24 Alsumaria Sumaria "
+        # The Popular Mobilization Forces by their Arabic name ("Hashd Al-Sha’abi liberated").
+        "Hashd Hashed Hashid Sha’abi Shaabi Sha'abi"
     ).split()
 )
 

@@ -342,15 +342,17 @@ _CUE_RULES = [
             # "Mosul's al-Salam hospital is now controlled by Iraqi forces".
             r"\bcontrolled\s+by\s+(?:the\s+)?(?:Iraqi|government|security|army|federal|Kurdish|"
             r"Peshmerga)\b",
+            # "pushed the Islamic State (ISIS) out of four villages".
             r"\b(?:pushed|drove|driven|drive|driving|expelled|kicked|ousted|flushed|chased)\s+"
-            r"(?:[\w-]+\s+){0,3}?out\s+of\b",
+            r"(?:[\w()-]+\s+){0,4}?out\s+of\b",
             # "dislodged Daesh insurgents from the Ziwani Mosque".
             r"\bdislodg(?:ed|ing)\s+(?:[\w-]+\s+){1,4}?from\b",
             # "ISIS loses major Mosul bastion", "Daesh militants have lost control of".
             rf"\b(?<![-\w]){_ISIS_SUBJECT}\s+(?:has\s+|have\s+|had\s+)?(?:now\s+|finally\s+)?"
             r"(?:lost|loses|losing)\b",
             # "Turkish-backed rebels ousted IS from the strategic Syrian town of Al-Bab".
-            r"\b(?:ousted|ousting|evicted|evicting)\s+(?:[\w-]+\s+){1,4}?from\b",
+            # "The Peshmerga have expelled ISIS militants from the villages of Kanouna".
+            r"\b(?:ousted|ousting|evicted|evicting|expelled)\s+(?:[\w-]+\s+){1,4}?from\b",
         ],
     ),
     (

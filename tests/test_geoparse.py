@@ -360,6 +360,16 @@ def test_an_unresolved_name_keeps_its_patronymic():
     assert [m.surface for m in found] == ["Khaled ibn al-Walid", "Bab al-Sijn"]
 
 
+def test_an_unresolved_name_keeps_its_article_written_apart_in_lower_case():
+    found = parse("After recapturing al Ghofran district, troops raised the flag.")
+    assert [m.surface for m in found] == ["al Ghofran"]
+
+
+def test_the_popular_mobilization_forces_arabic_name_is_no_place():
+    found = parse("After the liberation of Tal Shehab, Hashd Al-Sha’abi took two villages.")
+    assert [m.surface for m in found] == ["Tal Shehab"]
+
+
 def test_an_unresolved_name_keeps_the_day_it_begins_with():
     # Mosul's "7th Nissan" neighbourhood is named after a day (7 April), like "17 Tammuz".
     found = parse("Troops entered the 7th Nissan neighbourhood and the 30 Tamouz district.")

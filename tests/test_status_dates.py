@@ -240,6 +240,8 @@ def status_of(sentence: str, name: str) -> str:
         ("Security forces reported capturing the Karama neighbourhood.", "retaken"),
         ("Army units and the police teamed up to capture the Karama district.", "retaken"),
         ("Around 90 percent of Karama has been purged of its occupiers.", "advance"),
+        ("The Peshmerga have expelled ISIS militants from the Karama district.", "retaken"),
+        ("Peshmerga on Sunday pushed the Islamic State (ISIS) out of Karama.", "retaken"),
         ("The militia made advances west of the Iraqi city of Karama.", "mentioned"),
         ("Forces liberating Karama met stiff resistance.", "fighting"),
         # Where forces head is not yet reached, unless their offensive on it began.
