@@ -128,7 +128,11 @@ _UNRESOLVED = re.compile(
     # A saint's church or monastery keeps its saint: "St. Shmoni Church", "Mart Shmoni Syriac
     # Orthodox Church".
     rf"|(?P<site>(?:(?:St\.?|Saint|Mar|Mart)\s)?{_CAP}(?:[-\s]{_CAP}){{0,3}}?\s{_SITE_WORD})\b"
+    # Or its kind first: "the Mosque of Aisha", "the Church of Mar Korkeis".
+    rf"|(?P<site_of>(?:Mosque|Church|Shrine|Tomb|Monastery)\s+of\s+"
+    rf"(?:(?:St\.?|Saint|Mar|Mart)\s)?{_CAP}(?:[-\s]{_CAP}){{0,2}})"
 )
+_SITE_GROUPS = frozenset({"site", "site_of"})
 # The groups whose pattern marks a name as a place wherever it stands, even first in its
 # sentence.
 _MARKED_ANYWHERE = frozenset(
@@ -876,13 +880,13 @@ def _add_unresolved(
     # A site's name is one name with its kind: "Mar Behnam Monastery".
     spans = (
         [(0, len(m[group]))]
-        if group == "site"
+        if group in _SITE_GROUPS
         else [nm.span() for nm in _ONE_NAME.finditer(m[group])]
     )
     for a, b in spans:
         start, end = g_start + a, g_start + b
         start = _skip_non_names(section.text, start, end)
-        if start is None or (group == "site" and " " not in section.text[start:end]):
+        if start is None or (group in _SITE_GROUPS and " " not in section.text[start:end]):
             continue  # "the Central Mosque" names no mosque
         named = True
         if start in found:

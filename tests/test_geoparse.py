@@ -848,6 +848,10 @@ def test_a_site_named_with_its_kind_is_an_unresolved_place():
     found = parse("Police recaptured the Ibn Sina hospital and the Omar al-Aswad mosque.")
     assert [m.surface for m in found] == ["Ibn Sina hospital", "Omar al-Aswad mosque"]
     assert parse("Police recaptured the hospital and the mosque.") == []
+    # Or its kind first.
+    found = parse("Soldiers entered the Mosque of Aisha and the Church of Mar Korkeis.")
+    assert [m.surface for m in found] == ["Mosque of Aisha", "Church of Mar Korkeis"]
+    assert parse("Soldiers entered the Mosque of the Prophet.") == []
     (found,) = parse("The group destroyed much of the Historic Mar Behnam Monastery.")
     assert found.surface == "Mar Behnam Monastery"
     # A saint's church keeps its saint, however long its name.
