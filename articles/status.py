@@ -113,8 +113,9 @@ _CUE_RULES = [
             rf"\bunder\s+(?:the\s+)?(?:full\s+|total\s+)?(?:{_ISIS}['’]?s?\s+)?"
             rf"(?:control|grip|rule|occupation|siege|hold)\b",
             rf"\b(?:controlled|held|occupied|seized|captured|overrun)\s+by\s+{_ISIS}",
-            r"\b(?:ISIS|ISIL|(?-i:IS)|Daesh|Islamic\s+State|militant|jihadist)[-\s]"
-            r"(?:held|occupied|controlled)\b",
+            # "the other militants-seized town of Baaj", "the IS-seized town".
+            r"\b(?:ISIS|ISIL|(?-i:IS)|Daesh|Islamic\s+State|militants?|jihadists?)[-\s]"
+            r"(?:held|occupied|controlled|(?<=-)seized|(?<=-)captured)\b",
             r"\b(?:ISIS|ISIL|(?-i:IS)|Daesh)['’]?s?\s+(?:last\s+)?(?:strongholds?|bastion|enclave)\b",
             r"\blast\s+(?:\w+\s+){0,2}?(?:stronghold|bastion|enclave)\b",
             # "the militant stronghold of Mosul", "ISIS's Mosul stronghold"; not "the former
@@ -525,7 +526,9 @@ _REFERENCE = re.compile(
     r"\b(?:live|lives|living|lived|stay|stays|staying|stayed|sheltering|sheltered)\s+in|"
     # What a road joins: "the road from Irbil to Q-West", "the road linking Mosul and Bashiqa".
     # "the final highway that links Tal 'Afar to the Syrian border".
-    r"\b(?:road|highway|route)\s+(?:\w+\s+){0,2}?(?:from|between|to|linking|connecting|links?|"
+    # "cut off the IS' supply routes between Mosul and Raqqa city".
+    r"\b(?:roads?|highways?|routes?|supply\s+lines?)\s+(?:\w+\s+){0,2}?(?:from|between|to|linking|"
+    r"connecting|links?|"
     r"connects?|"
     r"out\s+of|into)"
     r"(?:\s+(?:the\s+)?(?:city\s+of\s+)?[\w'’-]+(?:\s+[\w'’-]+){0,4}?\s+(?:and|to))?|"
@@ -541,7 +544,9 @@ _REFERENCE = re.compile(
     r"(?<!\bin\sthe\s)(?<!\bon\sthe\s)(?<!inside\s)\b(?:north|south|east|west)(?:-?(?:east|west))?(?:ern|wards?)?\s+of|"
     r"\b(?:km|kilometres|kilometers|miles|metres|meters|yards)\)?\s+(?:\w+\s+)?(?:of|from))"
     # "north of Mosul's historic Old City": a city's possessive and an adjective may come first.
-    r"\s+(?:just\s+)?(?:the\s+)?(?:capital,?\s+|(?:(?:northern|southern|eastern|western|"
+    # "some 280 km north of the Iraqi capital of Baghdad".
+    r"\s+(?:just\s+)?(?:the\s+)?(?:(?:Iraqi\s+|Syrian\s+)?capital(?:,|\s+of)?\s+|"
+    r"(?:(?:northern|southern|eastern|western|"
     r"central|nearby|neighbou?ring|Assyrian|Christian|Yazidi|Kurdish|Sunni|Shiite|Turkmen|"
     r"Iraqi|Syrian)\s+)?"
     r"(?:city|town|village|district|area|(?:archa?eological\s+)?site|ruins)\s+of\s+)?"
@@ -693,7 +698,7 @@ _GERUND_SUBJECT = re.compile(
 _AFTER_TO_ONLY = ("oust", "expel", "evict", "dislodge", "drive")
 _EVENTS = frozenset((ADVANCE, FIGHTING, CLEARING, RETAKEN))
 _HELD_ADJECTIVE = re.compile(
-    r"(?:[-\s](?:held|occupied|controlled)|stronghold|bastion)$", re.IGNORECASE
+    r"(?:[-\s](?:held|occupied|controlled)|-(?:seized|captured)|stronghold|bastion)$", re.IGNORECASE
 )
 # What may stand between such a verb and the adjective: "of the key", "the", "a".
 _OBJECT_GAP = re.compile(

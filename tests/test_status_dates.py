@@ -242,6 +242,11 @@ def status_of(sentence: str, name: str) -> str:
         ("Around 90 percent of Karama has been purged of its occupiers.", "advance"),
         ("The Peshmerga have expelled ISIS militants from the Karama district.", "retaken"),
         ("Peshmerga on Sunday pushed the Islamic State (ISIS) out of Karama.", "retaken"),
+        # A place ISIS seized, said as an adjective, is held; an event before it still counts.
+        ("Units are preparing to liberate the other militants-seized town of Karama.", "isis_held"),
+        ("Troops reached the IS-seized town of Karama.", "advance"),
+        ("Raids cut the supply routes between Karama and the border, police said.", "mentioned"),
+        ("Troops retook a village some 280 km north of the Iraqi capital of Karama.", "mentioned"),
         ("The militia made advances west of the Iraqi city of Karama.", "mentioned"),
         ("Forces liberating Karama met stiff resistance.", "fighting"),
         # Where forces head is not yet reached, unless their offensive on it began.
