@@ -214,8 +214,8 @@ _NOT_NAMES = frozenset(
         "Hai Hay Hayy "
         # News agencies that follow a list ("north of the town of Baaj, Reuters reported").
         "Reuters AFP AP Xinhua Anadolu Sputnik Tasnim IRNA Rudaw Kurdistan24 Alsumaria Sumaria "
-        # The Popular Mobilization Forces by their Arabic name ("Hashd Al-Sha’abi liberated").
-        "Hashd Hashed Hashid Sha’abi Shaabi Sha'abi"
+        # The Popular Mobilization Forces, by their Arabic name too ("Hashd Al-Sha’abi liberated").
+        "Hashd Hashed Hashid Sha’abi Shaabi Sha'abi Popular Mobilization Mobilisation Units"
     ).split()
 )
 

@@ -346,6 +346,8 @@ _CUE_RULES = [
             # "pushed the Islamic State (ISIS) out of four villages".
             r"\b(?:pushed|drove|driven|drive|driving|expelled|kicked|ousted|flushed|chased)\s+"
             r"(?:[\w()-]+\s+){0,4}?out\s+of\b",
+            # "his troops had driven out IS militants from the neighborhoods of Amn, Qahira".
+            r"\b(?:pushed|drove|driven|kicked|chased|flushed)\s+out\s+(?:[\w()-]+\s+){1,4}?from\b",
             # "dislodged Daesh insurgents from the Ziwani Mosque".
             r"\bdislodg(?:ed|ing)\s+(?:[\w-]+\s+){1,4}?from\b",
             # "ISIS loses major Mosul bastion", "Daesh militants have lost control of".

@@ -368,6 +368,8 @@ def test_an_unresolved_name_keeps_its_article_written_apart_in_lower_case():
 def test_the_popular_mobilization_forces_arabic_name_is_no_place():
     found = parse("After the liberation of Tal Shehab, Hashd Al-Sha’abi took two villages.")
     assert [m.surface for m in found] == ["Tal Shehab"]
+    found = parse("An announcement from the Popular Mobilization Forces, Kharbat district is free.")
+    assert [m.surface for m in found] == ["Kharbat"]
 
 
 def test_an_unresolved_name_keeps_the_day_it_begins_with():
