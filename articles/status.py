@@ -297,7 +297,8 @@ _CUE_RULES = [
             r"thurs|fri|satur|sun)day)\s+(?:liberating|capturing)\b",
             # "renewed their push on the Qayruwan region, liberating the villages of": what the
             # push gained, told after a comma.
-            r"(?<=,\s)(?:liberating|capturing|recapturing|retaking)\b",
+            # "announced their advance liberating Tal Ezzo village", told without the comma.
+            r"(?:(?<=,\s)|(?<=\badvance\s))(?:liberating|capturing|recapturing|retaking)\b",
             r"\bcleared\b",
             r"\bfreed\b",
             # "managed to free the three villages": the verb's bare form only after "to", which

@@ -243,6 +243,7 @@ def status_of(sentence: str, name: str) -> str:
         ("The Peshmerga have expelled ISIS militants from the Karama district.", "retaken"),
         ("Peshmerga on Sunday pushed the Islamic State (ISIS) out of Karama.", "retaken"),
         ("His troops had driven out IS militants from the Karama neighbourhood.", "retaken"),
+        ("The PMU announced their advance liberating Karama village.", "retaken"),
         # A place ISIS seized, said as an adjective, is held; an event before it still counts.
         ("Units are preparing to liberate the other militants-seized town of Karama.", "isis_held"),
         ("Troops reached the IS-seized town of Karama.", "advance"),
