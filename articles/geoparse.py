@@ -1015,9 +1015,11 @@ def _names_parts(city: bool, quarter: bool, text: str, start: int, end: int) -> 
     ) and _PARTS_BEFORE.search(text, max(0, start - 100), start) is not None
 
 
-# A city with districts, such as Mosul, is fought over for months: that its districts fell or
-# were entered is its news, more than the fighting in it that most reports also tell of.
-_CITY_RANK = {**status.STATUS_RANK, status.ADVANCE: status.STATUS_RANK[status.FIGHTING] + 0.5}
+# Of a report's claims on one day about one place, an advance outranks the fighting there: that
+# forces entered a district, or that a city's districts fell, is the front line's news, more than
+# the fighting most such reports also tell of. (Readers of the evaluation set gave the advance
+# 16 times and the fighting 10 where a report told both of a place that was not a city.)
+_SUMMARY_RANK = {**status.STATUS_RANK, status.ADVANCE: status.STATUS_RANK[status.FIGHTING] + 0.5}
 
 
 def _mark_primary(
@@ -1027,7 +1029,6 @@ def _mark_primary(
     for m in mentions:
         key = m.place_key or (None, m.normalised)
         city = key in holding_parts
-        status_rank = _CITY_RANK if city else status.STATUS_RANK
         rank = (
             _SECTION_RANK[m.section],
             m.status != status.MENTIONED,
@@ -1040,7 +1041,7 @@ def _mark_primary(
             # What a report says of a place itself comes before what it says of a district in
             # it; but of a city with districts, what its districts saw is as much its news.
             city or not m.container,
-            status_rank[m.status],
+            _SUMMARY_RANK[m.status],
             _PRECISION_RANK[m.date_precision],
             not m.borrowed_date,
         )

@@ -172,6 +172,8 @@ def test_seed_000_names_its_districts_with_status_and_date():
     assert set(places(found)) == {"zahour", "kokjeli", "karama", "hammam-al-alil", "mosul"}
     zahour = {(m.status, m.event_date) for m in found if m.place_key == "zahour"}
     assert zahour == {("advance", FRIDAY), ("fighting", FRIDAY)}
+    # Of the two, the report's main claim is the advance: forces entered the district.
+    assert primary(found, "zahour").status == "advance"
     assert primary(found, "kokjeli").status == "clearing"
     assert primary(found, "karama").status == "fighting"
     hammam = primary(found, "hammam-al-alil")
