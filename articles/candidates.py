@@ -349,7 +349,8 @@ _GOVERNMENT_AFTER = re.compile(
     r"|\s+(?:has\s+|had\s+)?(?:said|says|announced|stated|claimed|denied|insisted|confirmed)\b"
 )
 _GOVERNMENT_BEFORE = re.compile(
-    r"(?:\b(?:tensions?|talks|relations|ties|dispute|rift|row|spat|negotiations|coordination|"
+    # "Relations between Ankara and Baghdad" may open a sentence.
+    r"(?:\b(?i:tensions?|talks|relations|ties|dispute|rift|row|spat|negotiations|coordination|"
     r"agreements?|deal|accord)"
     r"\s+(?:with|between)\s+(?:[A-Z][\w’'-]+\s+and\s+)?"
     r"|\b(?:told|urged|asked|warned|pressed|ordered|critici[sz]ed|accused|led|backed|"

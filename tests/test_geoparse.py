@@ -288,6 +288,7 @@ def test_any_text_parses_and_each_surface_is_its_offsets(text):
         "Troops retook Zahour in an operation Baghdad said was coordinated with the coalition.",
         "Troops retook Zahour in an operation run by Baghdad.",
         "Troops retook Zahour under an agreement between Ankara and Baghdad.",
+        "Relations between Ankara and Baghdad were strained as troops retook Zahour.",
     ],
 )
 def test_a_distant_capital_named_for_its_government_is_no_place(sentence):
