@@ -530,7 +530,8 @@ _REFERENCE = re.compile(
     # What a road joins: "the road from Irbil to Q-West", "the road linking Mosul and Bashiqa".
     # "the final highway that links Tal 'Afar to the Syrian border".
     # "cut off the IS' supply routes between Mosul and Raqqa city".
-    r"\b(?:roads?|highways?|routes?|supply\s+lines?)\s+(?:\w+\s+){0,2}?(?:from|between|to|linking|"
+    r"\b(?:roads?|highways?|routes?|paths?|supply\s+lines?)\s+(?:\w+\s+){0,2}?(?:from|between|to|"
+    r"linking|"
     r"connecting|links?|"
     r"connects?|"
     r"out\s+of|into)"
@@ -562,7 +563,7 @@ _REFERENCE_FINDER = TriggeredPattern(
     _REFERENCE,
     "near around outside close beyond vicinity conference told said speaking spoke north south "
     "east west km kilomet mile met yard overlook fled flee displaced crossed escaped return arriv "
-    "evacuated live living stay shelter road highway route flees escap civilians residents "
+    "evacuated live living stay shelter road highway route path flees escap civilians residents "
     "families people villagers halfway camp hospital clinic screening site launch set staged "
     "forces troops units fighters soldiers "
     "link connect isolat cut sever".split(),

@@ -248,6 +248,7 @@ def status_of(sentence: str, name: str) -> str:
         ("Units are preparing to liberate the other militants-seized town of Karama.", "isis_held"),
         ("Troops reached the IS-seized town of Karama.", "advance"),
         ("Raids cut the supply routes between Karama and the border, police said.", "mentioned"),
+        ("The PMU cut a path linking the town of Karama after fully clearing it.", "mentioned"),
         ("Troops retook a village some 280 km north of the Iraqi capital of Karama.", "mentioned"),
         ("The militia made advances west of the Iraqi city of Karama.", "mentioned"),
         ("Forces liberating Karama met stiff resistance.", "fighting"),
