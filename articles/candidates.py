@@ -367,7 +367,11 @@ def _names_a_government(text: str, start: int, end: int) -> bool:
     )
 
 
-def _names_no_place(scan: Scan, last: int) -> bool:
+def _names_no_place(scan: Scan, first: int, last: int) -> bool:
+    """Whether the name at first..last only qualifies something else: an outlet ("the Baghdad
+    Post", "The Times of London"), a province, an attribute ("Erbil-based")."""
+    if first >= 2 and scan.words[first - 1] == "of" and scan.words[first - 2] == "Times":
+        return True
     nxt = last + 1
     if nxt >= len(scan.words):
         return False
@@ -380,6 +384,25 @@ def _names_no_place(scan: Scan, last: int) -> bool:
         return False  # most names: no need to look at the gap
     offsets = scan.offsets
     return scan.text[offsets[2 * last + 1] : offsets[2 * nxt]] == want
+
+
+def _named_after_town(
+    scan: Scan, first: int, last: int, start: int, end: int
+) -> tuple[int, int, int, int] | None:
+    """The first and last words and the offsets of a place named after the town at first..last
+    ("Tal Afar Airport", "the Badush prison", "Sinjar Mountain", "Mount Sinjar"), which the
+    gazetteer lacks (it would have matched the longer name); None where the town is meant."""
+    words, offsets = scan.words, scan.offsets
+    if first > 0 and words[first - 1] == "Mount" and start - offsets[2 * first - 1] <= 1:
+        return first - 1, last, offsets[2 * first - 2], end
+    after = last + 1
+    if (
+        after < len(words)
+        and scan.folded[after] in _FACILITY_WORDS
+        and offsets[2 * after] - end <= 1
+    ):
+        return first, after, start, offsets[2 * after + 1]
+    return None
 
 
 def _is_proper_name(words: list[str], folded: list[str], first: int, last: int) -> bool:
@@ -579,13 +602,7 @@ def find_candidates(
             )
             # Beside its city's name, "the old city" is that city's, not any town's: no cue needed.
             common = common and not capital
-        if (
-            not capital
-            or _is_person(scan, first, last)
-            or _names_no_place(scan, last)
-            # "told The Times of London": a paper named after the city.
-            or first >= 2 and words[first - 2] == "Times" and words[first - 1] == "of"
-        ):
+        if not capital or _is_person(scan, first, last) or _names_no_place(scan, first, last):
             continue
         start, end = offsets[2 * first], offsets[2 * last + 1]
         if len(out_keys) == 1 and out_keys[0] in matcher.distant_cities and _names_a_government(
@@ -599,32 +616,14 @@ def find_candidates(
             and not (words[first - 1] in _ENGLISH_ARTICLES and scan.text[start - 1] == " ")
         ):
             start = offsets[2 * first - 2]  # keep the article: "al-Zahour", "Al Zahour"
-        if first > 0 and words[first - 1] == "Mount" and start - offsets[2 * first - 1] <= 1:
-            # "Mount Sinjar", as "Sinjar Mountain": the mountain, not the town below it.
-            start = offsets[2 * first - 2]
+        own = _named_after_town(scan, first, last, start, end) if len(out_keys) == 1 else None
+        if own is not None:
+            # A place of its own within the town it is named after.
+            own_first, own_last, own_start, own_end = own
             accepted.append(
                 Candidate(
-                    start, end, normalise(scan.text[start:end], matcher.fold_cache), (),
-                    parent_key=out_keys[0] if len(out_keys) == 1 else None, confidence=0.5,
-                    first=first - 1, last=last,
-                )
-            )
-            continue
-        after = last + 1
-        if (
-            after < len(words)
-            and folded[after] in _FACILITY_WORDS
-            and offsets[2 * after] - end <= 1
-            and len(out_keys) == 1
-        ):
-            # "Tal Afar Airport", "the Badush prison": a place of its own, which the gazetteer
-            # lacks (it would have matched the longer name), within the town it is named after.
-            end = offsets[2 * after + 1]
-            surface = scan.text[start:end]
-            accepted.append(
-                Candidate(
-                    start, end, normalise(surface, matcher.fold_cache), (),
-                    parent_key=out_keys[0], confidence=0.5, first=first, last=after,
+                    own_start, own_end, normalise(scan.text[own_start:own_end], matcher.fold_cache),
+                    (), parent_key=out_keys[0], confidence=0.5, first=own_first, last=own_last,
                 )
             )
             continue
