@@ -919,9 +919,15 @@ def _mentions_in(
         a, b = start - s_start, end - s_start
         if cues and not section.in_dateline(end):
             claim = status_for(sentence, cues, breaks, a, b)
-        elif is_body and index and _LIST_OF_BEFORE.match(sentence):
+        elif (
+            is_body
+            and index
+            and _LIST_OF_BEFORE.match(sentence)
+            and not status.is_reference_point(sentence, a)
+        ):
             # "Nine villages were cleared. The villages include Baskhira, Tarjala and Shaquli":
-            # the list names what the sentence before told of.
+            # the list names what the sentence before told of; not "a tile factory west of
+            # Hasan Shami", which only locates one of them.
             claim = section.rules(section.sentence(index - 1), published).event
         else:
             claim = status.MENTIONED

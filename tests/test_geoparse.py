@@ -792,6 +792,14 @@ def test_a_list_that_names_what_the_sentence_before_told_of_takes_its_status():
         ("Tarjala", "retaken"),
         ("Shaquli", "retaken"),
     ]
+    # A place the list names only to locate one of them keeps to itself.
+    found = parse(
+        "Nine villages were cleared. The villages include Tarjala and a farm west of Kokjeli."
+    )
+    assert [(m.surface, m.status) for m in found] == [
+        ("Tarjala", "retaken"),
+        ("Kokjeli", "mentioned"),
+    ]
     # A list that follows no such sentence tells of nothing.
     found = parse("The villages include Bashkira, Tarjala and Shaquli.")
     assert {m.status for m in found} == {"mentioned"}
