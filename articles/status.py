@@ -546,7 +546,9 @@ _REFERENCE = re.compile(
     r"\b(?:told|said|speaking|spoke)\s+(?:\w+\s+){0,2}?(?:in|from)|"
     # "(to the) east of Mosul" is outside it; "in the east of Mosul" is in it.
     r"(?<!\bin\sthe\s)(?<!\bon\sthe\s)(?<!inside\s)\b(?:north|south|east|west)(?:-?(?:east|west))?(?:ern|wards?)?\s+of|"
-    r"\b(?:km|kilometres|kilometers|miles|metres|meters|yards)\)?\s+(?:\w+\s+)?(?:of|from))"
+    r"\b(?:km|kilometres?|kilometers?|miles?|metres|meters|yards)\)?\s+(?:\w+\s+)?(?:of|from)|"
+    # "now only 16km away from the international Mosul airport": how near, not there.
+    r"\baway\s+from)"
     # "north of Mosul's historic Old City": a city's possessive and an adjective may come first.
     # "some 280 km north of the Iraqi capital of Baghdad".
     r"\s+(?:just\s+)?(?:the\s+)?(?:(?:Iraqi\s+|Syrian\s+)?capital(?:,|\s+of)?\s+|"
@@ -555,7 +557,7 @@ _REFERENCE = re.compile(
     r"Iraqi|Syrian)\s+)?"
     r"(?:city|town|village|district|area|(?:archa?eological\s+)?site|ruins)\s+of\s+)?"
     r"(?:(?:more\s+)?(?:central|(?:north|south|east|west)(?:ern)?)\s+)?(?:\w+['’]s\s+)?"
-    r"(?:(?:historic|old|densely\s+populated)\s+)?$",
+    r"(?:(?:historic|old|densely\s+populated|international)\s+)?$",
     re.IGNORECASE,
 )
 # Every alternative begins a word with one of these stems: the regex is tried only there.
@@ -564,7 +566,7 @@ _REFERENCE_FINDER = TriggeredPattern(
     "near around outside close beyond vicinity conference told said speaking spoke north south "
     "east west km kilomet mile met yard overlook fled flee displaced crossed escaped return arriv "
     "evacuated live living stay shelter road highway route path flees escap civilians residents "
-    "families people villagers halfway camp hospital clinic screening site launch set staged "
+    "families people villagers halfway camp hospital clinic screening site launch set staged away "
     "forces troops units fighters soldiers "
     "link connect isolat cut sever".split(),
 )
@@ -775,7 +777,7 @@ def clause_breaks(sentence: str) -> list[int]:
 # A word one of the reference rules needs among the last six before the place: a cheap test that
 # spares most places the rules' search.
 _REFERENCE_HINTS = frozenset(
-    "near nearby around outside to beyond of from conference told said speaking spoke fled flee "
+    "near nearby around outside to beyond of from away conference told said speaking spoke fled flee "
     "overlooking overlooks overlook overlooked "
     "fleeing displaced crossed escaped returned returning arrived arriving evacuated between "
     "linking connecting links link connects connect flees escaping live lives living lived "

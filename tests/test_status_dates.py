@@ -276,6 +276,10 @@ def status_of(sentence: str, name: str) -> str:
         ("Units of the 9th Division took the Tel Afar-Mosul road on March 1.", "mentioned"),
         ("Peshmerga cut the Mosul highway near Bashiqa.", "mentioned"),
         ("Forces retook Nimrud, some 19 miles (30 kilometers) from Mosul.", "mentioned"),
+        # How near the forces are, however the distance is written.
+        ("Forces seized Bazwaya, a mile from Karama.", "mentioned"),
+        ("Police seized Bazwaya and are now 16km away from the international Karama airport.",
+         "mentioned"),
         ("The division cleared areas near Badush in its advance toward ISIS-held Karama.",
          "isis_held"),
         # Forces fighting to drive ISIS out are advancing; an offensive named for that aim
