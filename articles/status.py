@@ -548,7 +548,11 @@ _REFERENCE = re.compile(
     r"(?<!\bin\sthe\s)(?<!\bon\sthe\s)(?<!inside\s)\b(?:north|south|east|west)(?:-?(?:east|west))?(?:ern|wards?)?\s+of|"
     r"\b(?:km|kilometres?|kilometers?|miles?|metres|meters|yards)\)?\s+(?:\w+\s+)?(?:of|from)|"
     # "now only 16km away from the international Mosul airport": how near, not there.
-    r"\baway\s+from)"
+    r"\baway\s+from|"
+    # "the last two villages before Mosul", "situated immediately before Mosul airport": the
+    # way there, not the place.
+    r"\b(?:last|final)\s+(?:[\w'’-]+\s+){0,4}?before|"
+    r"\b(?:situated|located|lies|lying|just|immediately)\s+before)"
     # "north of Mosul's historic Old City": a city's possessive and an adjective may come first.
     # "some 280 km north of the Iraqi capital of Baghdad".
     r"\s+(?:just\s+)?(?:the\s+)?(?:(?:Iraqi\s+|Syrian\s+)?capital(?:,|\s+of)?\s+|"
@@ -567,6 +571,7 @@ _REFERENCE_FINDER = TriggeredPattern(
     "east west km kilomet mile met yard overlook fled flee displaced crossed escaped return arriv "
     "evacuated live living stay shelter road highway route path flees escap civilians residents "
     "families people villagers halfway camp hospital clinic screening site launch set staged away "
+    "last final situated located lies lying just immediately "
     "forces troops units fighters soldiers "
     "link connect isolat cut sever".split(),
 )
@@ -777,7 +782,7 @@ def clause_breaks(sentence: str) -> list[int]:
 # A word one of the reference rules needs among the last six before the place: a cheap test that
 # spares most places the rules' search.
 _REFERENCE_HINTS = frozenset(
-    "near nearby around outside to beyond of from away conference told said speaking spoke fled flee "
+    "near nearby around outside to beyond of from away before conference told said speaking spoke fled flee "
     "overlooking overlooks overlook overlooked "
     "fleeing displaced crossed escaped returned returning arrived arriving evacuated between "
     "linking connecting links link connects connect flees escaping live lives living lived "

@@ -280,6 +280,11 @@ def status_of(sentence: str, name: str) -> str:
         ("Forces seized Bazwaya, a mile from Karama.", "mentioned"),
         ("Police seized Bazwaya and are now 16km away from the international Karama airport.",
          "mentioned"),
+        # The way to a place is not the place.
+        ("Police took Bazwaya and Gogjali, the last two villages before Karama.", "mentioned"),
+        ("Troops captured two villages situated immediately before Karama airport.",
+         "mentioned"),
+        ("Troops retook Karama before they moved on to the airport.", "retaken"),
         ("The division cleared areas near Badush in its advance toward ISIS-held Karama.",
          "isis_held"),
         # Forces fighting to drive ISIS out are advancing; an offensive named for that aim
