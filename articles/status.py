@@ -655,6 +655,9 @@ def _cue_status(sentence: str, rule: str, start: int, end: int) -> str | None:
         return None
     if (
         _guarded(before, sentence.endswith("ing", start, end))
+        # "aiming for ISIS-held Baaj", "expected to be the ISIS-held Tal Afar": the adjective
+        # tells what the place is now, whatever is planned for it.
+        and not (rule == ISIS_HELD and _HELD_ADJECTIVE.search(sentence, start, end))
         or (infinitive and done is None)
         or told == "denied"
         or rule in _AIMABLE

@@ -280,6 +280,11 @@ def status_of(sentence: str, name: str) -> str:
         ("Forces seized Bazwaya, a mile from Karama.", "mentioned"),
         ("Police seized Bazwaya and are now 16km away from the international Karama airport.",
          "mentioned"),
+        # What is planned for a place does not change who holds it now.
+        ("The PMUs expanded west, aiming for ISIS-held Karama, south of the border.",
+         "isis_held"),
+        ("The next targets are expected to be the ISIS-held Karama and Hawija pockets.",
+         "isis_held"),
         # The way to a place is not the place.
         ("Police took Bazwaya and Gogjali, the last two villages before Karama.", "mentioned"),
         ("Troops captured two villages situated immediately before Karama airport.",
