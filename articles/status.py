@@ -232,6 +232,8 @@ _CUE_RULES = [
             r"\b(?:pushed|pushing|pushes|push|moved|moving|broke|breaking|edged|advanced|advancing|"
             r"marched|marching|rolled|rolling|poured|pouring|went|going)"
             r"\s+(?:\w+\s+)?(?:into|through|inside)\b",
+            # "police troops later moved on to al-Matahen area", "to move forward to the Wahda".
+            r"\b(?:move|moves|moved|moving|pushed|pushing)\s+(?:on|forward|ahead)\s+to\b",
             # "continued to register gains in Mosul's western Tammuz 17 district", "announce
             # gains in Mosul Old City".
             r"(?<!their\s)(?<!its\s)\bgains\s+(?:in|inside)\b",
@@ -380,6 +382,9 @@ _CUE_RULES = [
     (
         "fighting",
         [
+            # "clashes have moved on to al-Mansour": the fighting goes on there, not an advance.
+            r"\b(?:clashes|fighting|battles?)\s+(?:(?:have|has|had)\s+)?(?:moved|shifted|spread)"
+            r"\s+(?:on\s+)?to\b",
             r"\bclash\w*",
             r"\bfighting\b",
             r"\bfought\b",
@@ -418,7 +423,7 @@ _TRIGGERS = (
     "ready poised set push effort battl campaign offensive operation drive order before under "
     "controlled held occupied seized captured overrun isis isil is daesh militant group "
     "jihadist terrorist extremist insurgent last began begun begin launch start resum renew "
-    "kicked enter storm moved moving broke breaking edged advanc opened made breach reach "
+    "kicked enter storm move moved moving broke breaking edged advanc opened made breach reach "
     "penetrat closing encircl surround approach took taken take taking gained regained seiz "
     "assumed established imposed full total complete "
     "recaptur retak retook liberat cleared freed captur regain secur raised raising hoisted "

@@ -280,6 +280,11 @@ def status_of(sentence: str, name: str) -> str:
         ("Forces seized Bazwaya, a mile from Karama.", "mentioned"),
         ("Police seized Bazwaya and are now 16km away from the international Karama airport.",
          "mentioned"),
+        # Forces that move on to a place advance there; fighting that moves on is fighting.
+        ("Police troops later moved on to the Karama area, killing 17 militants.", "advance"),
+        ("He added that clashes have moved on to al-Mansour, al-Shuhadaa and Karama "
+         "neighborhoods and 10 percent of them have been cleared of ISIS.", "fighting"),
+        ("The ministry said the forces would move forward to Karama village.", "mentioned"),
         # What is planned for a place does not change who holds it now.
         ("The PMUs expanded west, aiming for ISIS-held Karama, south of the border.",
          "isis_held"),
