@@ -282,9 +282,13 @@ _CUE_RULES = [
             r"|the\s+(?:\w+\s+)?(?:village|town|district|neighbou?rhood|area|city|"
             r"airport|university|base|bridge|hospital|building|complex|compound|mosque|shrine|"
             r"quarter|suburb|camp|hill|station)s?\b)",
+            # "taking back a series of neighbourhoods", "took back three villages": back says
+            # what was taken was theirs before; not "taken back to the camp".
+            r"\b(?:took|take|takes|taken|taking)\s+back\b(?!\s+(?:to|home|from|into)\b)",
             # "the Mosul Hotel and Tamuz 17 were both taken"; not "taken to hospital".
             r"\b(?:was|were|been)\s+(?:both\s+|all\s+|also\s+|now\s+)?taken\b"
-            r"(?!\s+(?:to|into|by\s+surprise|aback|hostage|prisoners?|captive|away|over\s+by))",
+            r"(?!\s+(?:back\s+)?(?:to|into|by\s+surprise|aback|hostage|prisoners?|captive|away|"
+            r"over\s+by))",
             r"\brecaptur\w*",
             r"\bretak(?:e|en|es|ing)\b",
             r"\bretook\b",

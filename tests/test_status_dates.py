@@ -285,6 +285,9 @@ def status_of(sentence: str, name: str) -> str:
         ("He added that clashes have moved on to al-Mansour, al-Shuhadaa and Karama "
          "neighborhoods and 10 percent of them have been cleared of ISIS.", "fighting"),
         ("The ministry said the forces would move forward to Karama village.", "mentioned"),
+        ("Troops pushed to oust IS from the west, taking back a series of neighbourhoods and "
+         "sites including Karama.", "retaken"),
+        ("The wounded were taken back to Karama.", "mentioned"),
         # What is planned for a place does not change who holds it now.
         ("The PMUs expanded west, aiming for ISIS-held Karama, south of the border.",
          "isis_held"),
