@@ -405,6 +405,12 @@ _CUE_RULES = [
             r"\bcombat\b(?!\s+(?:techniques?|training|skills?|experience|engineers?|medics?|"
             r"uniforms?|boots|gear|vests?))",
             r"\bgunfights?\b",
+            # "exchanges of gunfire in the Old City", "opened fire on a police officer in
+            # Al-Jazar district", "army forces struck Islamic State targets in Sada".
+            r"\bgunfire\b",
+            r"\bopened\s+fire\b",
+            r"\b(?:struck|hit|hitting|striking|targeted|targeting)\s+(?:[\w-]+\s+){0,3}?"
+            r"(?:targets|positions|hideouts|strongholds)\b",
             r"\bmortars?\b",
             r"\bsnipers?\b",
             r"\bsuicide\s+(?:car\s+)?bomb\w*",
@@ -433,7 +439,7 @@ _TRIGGERS = (
     "recaptur retak retook liberat cleared freed captur regain secur raised raising hoisted "
     "hoisting fell pushed drove driven driving expelled ousted flushed chased clear clean comb "
     "mop sweep search defus clash fight fought counter attack shell ambush firefight skirmish "
-    "resistance engaged combat gunfight mortar sniper suicide car vbied air bombard islamic "
+    "resistance engaged combat gunfight gunfire struck hit hitting striking targeted mortar sniper suicide car vbied air bombard islamic "
     "control holed process mak recover restor most much part half percent per hold holds holding "
     "wrest assault raid missile drone guided rocket won wins win stronghold bastion purg "
     "capital thirds quarters extend expand kill noose hands besieged black objective goal target "

@@ -288,6 +288,13 @@ def status_of(sentence: str, name: str) -> str:
         ("Troops pushed to oust IS from the west, taking back a series of neighbourhoods and "
          "sites including Karama.", "retaken"),
         ("The wounded were taken back to Karama.", "mentioned"),
+        # Fire exchanged or aimed at the enemy in a place is fighting there.
+        ("She had heard exchanges of gunfire in Karama on Tuesday.", "fighting"),
+        ("Two ISIS members opened fire on a police officer in Karama district.", "fighting"),
+        ("Army forces struck Islamic State targets in Karama, a village north of the city.",
+         "fighting"),
+        ("Turkey says its artillery hit IS positions in Karama.", "fighting"),
+        ("The strike hit a wedding party in Karama.", "mentioned"),
         # What is planned for a place does not change who holds it now.
         ("The PMUs expanded west, aiming for ISIS-held Karama, south of the border.",
          "isis_held"),
