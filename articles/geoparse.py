@@ -85,7 +85,11 @@ _DATELINE = re.compile(
     rf"|[A-Z][a-z]+(?: [A-Z][a-z]+)? \[[^\[\]\n]{{1,30}}\],? "
     rf"(?:{dates.MONTH_PATTERN})\.? \d{{1,2}}(?:,? \d{{4}})?(?= ?\()"
     # "Washington, DC, USA –": a city in mixed case, its state or country, then a dash.
-    r"|[A-Z][a-z]+(?: [A-Z][a-z]+)?(?:, ?[A-Z][A-Za-z.]+){1,2}(?=,? ?(?:\( ?)?[—–]))"
+    # "Irbil, Iraq (CNN) —": the agency in brackets before the dash.
+    r"|[A-Z][a-z]+(?: [A-Z][a-z]+)?(?:, ?[A-Z][A-Za-z.]+){1,2}"
+    r"(?=,? ?(?:\( ?|\([^()\n]{1,40}\) ?)?[—–])"
+    # "(Erbil) – Fighters with the Islamic State": the city itself in brackets.
+    r"|(?<=\()[A-Z][a-z]+(?: [A-Z][a-z]+)?\)(?= (?:[—–]|--?) [A-Z]))"
     # The agency in brackets may end it without a dash: "Mosul, Nov 22 (IANS) Iraqi forces";
     # a bracket the page left empty may stand before the dash: "Washington, DC, USA ( –".
     # "ERBIL // Tens of thousands": The National's double slash.

@@ -449,6 +449,8 @@ def test_a_sentence_the_body_repeats_gets_the_same_status_and_date_each_time():
         "( Erbil –",
         "Erbil (Iraq) (AFP) -",
         "ERBIL // Iraqi officials said",
+        "Erbil, Iraq (CNN) —",
+        "(Erbil) –",
     ],
 )
 def test_an_agency_dateline_is_where_the_report_was_filed_not_the_event(dateline):
