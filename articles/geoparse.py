@@ -153,6 +153,19 @@ _DISTRICT_KINDS = frozenset({"district", "quarter"})
 _LOWER_CASE_NAME = re.compile(
     r"(?:old|first|second|third|fourth|fifth)\s+bridge|old\s+(?:city|town)", re.IGNORECASE
 )
+# A city's site named after the city, by the word a report may call it by once the city is
+# named: "the city's airport", "the city's international airport", "the city's university".
+_SITE_WORDS = {
+    "airport": "airport",
+    "museum": "museum",
+    "university": "university",
+    "railway station": "station",
+    "train station": "station",
+}
+_CITY_SITE = re.compile(
+    r"\b[Tt]he\s+(city['’]s\s+(?:(?:international|main|famed|historic)\s+)?"
+    r"(airport|museum|university|railway\s+station|train\s+station))\b"
+)
 # Who spoke from a city far from the front: "a spokesman in Baghdad", "officials based in Erbil".
 _SPEAKER_IN = re.compile(
     r"\b(?:spokesm[ae]n|spokeswoman|officials?|commanders?|correspondents?|reporters?|"
@@ -398,6 +411,15 @@ class Matcher:
         )
         # The places whose summary weighs what their parts saw (_mark_primary).
         self.holding_parts = self.with_districts | self.quarters
+        # Per (city, site word), the one site of the city with that word in its name: what
+        # "the city's airport" names where the city is the one the report last named.
+        sites: dict[tuple[str, str], list[str]] = {}
+        for key, place in self.places.items():
+            if place.parent_key in self.cities:
+                name = f" {place.name.lower()} "
+                for word in {v for k, v in _SITE_WORDS.items() if f" {k} " in name}:
+                    sites.setdefault((place.parent_key, word), []).append(key)
+        self.city_sites = {site: keys[0] for site, keys in sites.items() if len(keys) == 1}
 
     def chain(self, key: str) -> tuple[str, ...]:
         """`key` and its ancestors, as long as each is a known place."""
@@ -1139,6 +1161,8 @@ def geoparse(
         if sec.name == "body":
             cands = with_unresolved(matcher, sec, scan, bank, cands, pending)
             mend_misspellings(cands, [c for section in per_section for c in section])
+            if matcher.city_sites and "city" in body:
+                cands = _with_city_sites(matcher, body, cands)
         if cands:
             # Each candidate becomes one mention.
             if limit is not None and len(mentions) + len(cands) > limit:
@@ -1159,6 +1183,35 @@ def geoparse(
         _mark_primary(mentions, published, matcher.holding_parts)
         _news_from_districts(mentions, published, matcher.chain, matcher.holding_parts)
     return mentions
+
+
+def _with_city_sites(matcher: Matcher, text: str, cands: list[Candidate]) -> list[Candidate]:
+    """The candidates with each site named by its city's word ("the city's airport") where
+    the city the text last named before it has one such site."""
+    added = []
+    cities = [c for c in cands if c.keys and c.keys[0] in matcher.cities]
+    for m in _CITY_SITE.finditer(text):
+        before = [c for c in cities if c.end <= m.start()]
+        if not before:
+            continue
+        word = _SITE_WORDS[" ".join(m[2].lower().split())]
+        key = matcher.city_sites.get((before[-1].keys[0], word))
+        start, end = m.span(1)
+        if key is None or any(c.start < end and start < c.end for c in cands):
+            continue
+        place = matcher.places[key]
+        added.append(
+            Candidate(
+                start,
+                end,
+                normalise(place.name, matcher.fold_cache),
+                (key,),
+                place.parent_key,
+                confidence=0.8,
+                bank=place.bank,
+            )
+        )
+    return sorted(cands + added, key=attrgetter("start")) if added else cands
 
 
 def _date_headline(mentions: list[FoundMention], body: _Section, published: dt.date) -> None:

@@ -131,12 +131,16 @@ PLACES = [
 ]
 
 
-def make_matcher() -> Matcher:
+def make_matcher_entries() -> list[NameEntry]:
     entries = []
     for slug, name, kind, parent, bank, common, lat, lon, aliases in PLACES:
         for alias in {name, *aliases.split("|")}:
             entries.append(NameEntry(alias, slug, name, kind, parent, bank, common, lat, lon))
-    return Matcher(entries)
+    return entries
+
+
+def make_matcher() -> Matcher:
+    return Matcher(make_matcher_entries())
 
 
 MATCHER = make_matcher()
@@ -906,6 +910,27 @@ def test_a_towns_airport_is_a_place_of_its_own_within_the_town():
     # Nor is "Mount Sinjar", the same mountain the other way round.
     (found,) = parse("Fighting went on at Mount Erbil on Wednesday.")
     assert (found.place_key, found.parent_key, found.surface) == (None, "erbil", "Mount Erbil")
+
+
+def test_the_citys_airport_is_the_airport_of_the_city_last_named():
+    airport = ("Mosul International Airport", "mosul-airport", "Mosul International Airport",
+               "landmark", "mosul", "west", False, 36.303, 43.147)
+    matcher = Matcher([*make_matcher_entries(), NameEntry(*airport)])
+    found = geoparse(
+        "Report",
+        "Iraqi forces pushed into western Mosul. Troops retook the city’s airport on Thursday.",
+        [], FRIDAY, matcher,
+    )
+    site = found[-1]
+    assert (site.place_key, site.surface, site.status) == ("mosul-airport", "city’s airport",
+                                                          "retaken")
+    assert site.event_date == dt.date(2016, 11, 3)
+    # A city with no airport in the gazetteer, or no city named before: no airport.
+    for body in ("Officials in Erbil said troops retook the city's airport.",
+                 "Troops retook the city's airport.",
+                 "Troops retook the city's airport, south of Mosul."):
+        found = geoparse("Report", body, [], FRIDAY, matcher)
+        assert "mosul-airport" not in [m.place_key for m in found], body
 
 
 def test_a_numbered_name_is_a_place_written_as_a_name():
