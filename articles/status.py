@@ -306,7 +306,8 @@ _CUE_RULES = [
             # "announced their advance liberating Tal Ezzo village", told without the comma.
             r"(?:(?<=,\s)|(?<=\badvance\s))(?:liberating|capturing|recapturing|retaking)\b",
             r"\bcleared\b",
-            r"\bfreed\b",
+            # A headline tells the news in the present: "Iraqi army frees Bartella".
+            r"\bfree(?:d|s)\b",
             # "managed to free the three villages": the verb's bare form only after "to", which
             # the intent and infinitive rules read; "free of", "free passage" are no event.
             r"(?<=\bto\s)free\b",
@@ -316,9 +317,9 @@ _CUE_RULES = [
             r"(?<=\bto\s)drive\s+(?:out\b|(?:[\w-]+\s+){1,3}?(?:out\s+of|from)\b)",
             r"\breclaim(?:ed|ing|s)?\b",
             r"\bcaptur(?:e|ed|es)\b",
-            r"\bseiz(?:e|ed|ing)\b",
+            r"\bseiz(?:e|ed|es|ing)\b",
             r"\bpurg(?:e|ed|ing)\b",
-            r"\bregain(?:ed)?\b",
+            r"\bregain(?:ed|s)?\b",
             r"\b(?:won|wins|win|winning)\s+back\b",
             # "we have completed Khazra apartments and other districts of Karkukli": a commander's
             # word for done with a place; not "completed the training".
@@ -335,7 +336,7 @@ _CUE_RULES = [
             r"|(?:final\s+)?victory\s+(?:(?:over|against)\s+(?:the\s+)?(?:[\w\"“”'‘’-]+\s+){1,3}?)?in"
             # "to declare the elimination of Islamic State extremists from the city".
             r"|(?:the\s+)?(?:elimination|defeat|expulsion)\s+of\s+(?:[\w-]+\s+){1,4}?(?:from|in))\b",
-            r"\bsecured\b",
+            r"\bsecur(?:ed|es)\b",
             # "controlled the old bridge", "after controlling Mosul Museum".
             # Not "the Kurdish-controlled Khazir camp".
             # "the special forces control the Zahra neighborhood".
@@ -439,7 +440,8 @@ _TRIGGERS = (
     "recaptur retak retook liberat cleared freed captur regain secur raised raising hoisted "
     "hoisting fell pushed drove driven driving expelled ousted flushed chased clear clean comb "
     "mop sweep search defus clash fight fought counter attack shell ambush firefight skirmish "
-    "resistance engaged combat gunfight gunfire struck hit hitting striking targeted mortar sniper suicide car vbied air bombard islamic "
+    "resistance engaged combat gunfight gunfire struck hit hitting striking targeted mortar "
+    "sniper suicide car vbied air bombard islamic "
     "control holed process mak recover restor most much part half percent per hold holds holding "
     "wrest assault raid missile drone guided rocket won wins win stronghold bastion purg "
     "capital thirds quarters extend expand kill noose hands besieged black objective goal target "
@@ -514,7 +516,8 @@ _DONE_INFINITIVE = re.compile(
 _REFERENCE = re.compile(
     # "into nearby Intisar", "an attack on the nearby district of" name where it happened;
     # "from the nearby village of Bazwaya, smoke could be seen" names where it was seen from.
-    r"(?:(?<!\binto\s)(?<!\bin\s)(?<!\bon\s)(?<!\bthe\s)\bnear(?:by)?"
+    # "freed two villages and nearby Shalalat area": the nearby place is one more of them.
+    r"(?:(?<!\binto\s)(?<!\bin\s)(?<!\bon\s)(?<!\bthe\s)(?<!\band\s)(?<!\bwell\sas\s)\bnear(?:by)?"
     r"|\bnearby(?<=\bfrom\sthe\snearby)|\baround|\boutside|\bclose\s+to|\bbeyond|\bvicinity\s+of|"
     r"\bconference\s+in|"
     # People on the move: "crossed from Baaj into Syria", "arrived at Khazer camp".
@@ -800,7 +803,8 @@ def clause_breaks(sentence: str) -> list[int]:
 # A word one of the reference rules needs among the last six before the place: a cheap test that
 # spares most places the rules' search.
 _REFERENCE_HINTS = frozenset(
-    "near nearby around outside to beyond of from away before conference told said speaking spoke fled flee "
+    "near nearby around outside to beyond of from away before conference told said speaking "
+    "spoke fled flee "
     "overlooking overlooks overlook overlooked "
     "fleeing displaced crossed escaped returned returning arrived arriving evacuated between "
     "linking connecting links link connects connect flees escaping live lives living lived "

@@ -295,6 +295,16 @@ def status_of(sentence: str, name: str) -> str:
          "fighting"),
         ("Turkey says its artillery hit IS positions in Karama.", "fighting"),
         ("The strike hit a wedding party in Karama.", "mentioned"),
+        # A headline tells the news in the present tense.
+        ("Iraqi military seizes Karama from IS", "retaken"),
+        ("Iraqi army frees Karama", "retaken"),
+        ("Iraqi army secures Karama", "retaken"),
+        ("Iraqi army regains Karama", "retaken"),
+        # A nearby place joined to those taken is one more of them.
+        ("Security forces freed two villages and nearby Karama area, 7 km from the city.",
+         "retaken"),
+        ("The CTS retook Bab-Shams, as well as nearby area of Karama.", "retaken"),
+        ("The CTS retook Bab-Shams, near Karama.", "mentioned"),
         # What is planned for a place does not change who holds it now.
         ("The PMUs expanded west, aiming for ISIS-held Karama, south of the border.",
          "isis_held"),
