@@ -356,6 +356,8 @@ _CUE_RULES = [
             r"(?:[\w()-]+\s+){0,4}?out\s+of\b",
             # "his troops had driven out IS militants from the neighborhoods of Amn, Qahira".
             r"\b(?:pushed|drove|driven|kicked|chased|flushed)\s+out\s+(?:[\w()-]+\s+){1,4}?from\b",
+            # "also drove back Daesh extremists from Muthanna district".
+            r"\b(?:pushed|drove|driven)\s+back\s+(?:[\w()-]+\s+){1,4}?from\b",
             # "dislodged Daesh insurgents from the Ziwani Mosque".
             r"\bdislodg(?:ed|ing)\s+(?:[\w-]+\s+){1,4}?from\b",
             # "ISIS loses major Mosul bastion", "Daesh militants have lost control of".

@@ -300,6 +300,7 @@ def status_of(sentence: str, name: str) -> str:
         ("Iraqi army frees Karama", "retaken"),
         ("Iraqi army secures Karama", "retaken"),
         ("Iraqi army regains Karama", "retaken"),
+        ("Army soldiers also drove back Daesh extremists from Karama district.", "retaken"),
         # A nearby place joined to those taken is one more of them.
         ("Security forces freed two villages and nearby Karama area, 7 km from the city.",
          "retaken"),
