@@ -412,6 +412,8 @@ _CUE_RULES = [
             # Al-Jazar district", "army forces struck Islamic State targets in Sada".
             r"\bgunfire\b",
             r"\bopened\s+fire\b",
+            # "machine-gun fire on IS positions", "heavy fire at the militants".
+            r"\bfire\s+(?:on|at)\b",
             r"\b(?:struck|hit|hitting|striking|targeted|targeting)\s+(?:[\w-]+\s+){0,3}?"
             r"(?:targets|positions|hideouts|strongholds)\b",
             r"\bmortars?\b",
@@ -442,7 +444,7 @@ _TRIGGERS = (
     "recaptur retak retook liberat cleared freed captur regain secur raised raising hoisted "
     "hoisting fell pushed drove driven driving expelled ousted flushed chased clear clean comb "
     "mop sweep search defus clash fight fought counter attack shell ambush firefight skirmish "
-    "resistance engaged combat gunfight gunfire struck hit hitting striking targeted mortar "
+    "resistance engaged combat gunfight gunfire fire struck hit hitting striking targeted mortar "
     "sniper suicide car vbied air bombard islamic "
     "control holed process mak recover restor most much part half percent per hold holds holding "
     "wrest assault raid missile drone guided rocket won wins win stronghold bastion purg "

@@ -295,6 +295,8 @@ def status_of(sentence: str, name: str) -> str:
          "fighting"),
         ("Turkey says its artillery hit IS positions in Karama.", "fighting"),
         ("The strike hit a wedding party in Karama.", "mentioned"),
+        ("Troops opened up with tank and machine-gun fire on IS positions in Karama.",
+         "fighting"),
         # A headline tells the news in the present tense.
         ("Iraqi military seizes Karama from IS", "retaken"),
         ("Iraqi army frees Karama", "retaken"),
