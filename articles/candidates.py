@@ -485,7 +485,16 @@ def _has_cue(scan: Scan, first: int, last: int, section: _Section, start: int, b
     for i in range(last + 1, hi):
         if scan.folded[i] in _CUE_WORDS and _same_sentence(scan, last, i):
             return True
+    if first and scan.words[first - 1].lower() in _CALLED:
+        # "entered the first district of Mosul from the east, called Karama": the name the
+        # text gives a place word a few words before.
+        for i in range(max(0, first - 8), first - 1):
+            if scan.folded[i] in _CUE_WORDS and _same_sentence(scan, i, first):
+                return True
     return bool(bank) and section.sentence_bank(start) == bank
+
+
+_CALLED = frozenset(("called", "named", "dubbed"))
 
 
 def _hit_places(matcher: Matcher, keys: tuple[str, ...]) -> tuple | None:

@@ -229,6 +229,10 @@ def test_a_common_word_name_needs_a_place_cue():
     assert places(parse("Troops entered the Karama neighbourhood.")) == ["karama"]
     assert places(parse("Troops entered Hay al-Salam on Friday.")) == ["salam"]
     assert places(parse("Troops entered Karama, in eastern Mosul.")) == ["karama", "mosul"]
+    # The name a text gives a place word a few words before.
+    found = parse("Troops reached the first district of the city from the east, called Karama.")
+    assert places(found) == ["karama"]
+    assert parse("In his speech the minister called Karama a symbol of unity.") == []
 
 
 def test_a_common_word_name_in_a_list_with_a_known_place_counts():
