@@ -195,7 +195,8 @@ _CUE_RULES = [
             r"(?:(?:a|an|their|its|his)\s+)?(?:\w+\s+)?(?:presence|foothold)\s+(?:in|inside|on)\b",
             r"\bset\s+foot\s+(?:in|inside)\b",
             r"\b(?:began|begun|begin|begins|launched|launch|launches|launching|started|start|"
-            r"starts|kicked\s+off|initiated)\s+(?:\w+\s+){0,3}?"
+            # Not "began search operations in Al-Dawasa", a clearing (as "continued" below).
+            r"starts|kicked\s+off|initiated)\s+(?:(?!clean|mop|clear|comb|search|sweep)\w+\s+){0,3}?"
             r"(?:offensive|operations?|assault|attack|"
             # "began fresh operations aimed at retaking the Old City": the aim of an operation
             # begun is where it is under way.
@@ -696,7 +697,9 @@ def _cue_status(sentence: str, rule: str, start: int, end: int) -> str | None:
         return RETAKEN  # "under the control of the Hashd forces": who holds it is not ISIS
     if rule == ADVANCE:
         if _by_isis(sentence, max(0, start - 40), start):
-            return FIGHTING
+            # "IS militants stormed into Kirkuk": an attack; but "ISIS overran large areas,
+            # including Mosul": the place fell to ISIS.
+            return ISIS_HELD if sentence.startswith("overr", start) else FIGHTING
         if told == "approach" and not _BEGAN.search(before):
             # "advanced toward Tal Afar", "reached the edges of": not there yet; but "began
             # advancing towards the Quds neighbourhood" is the offensive begun.
@@ -768,7 +771,9 @@ _AFTER_CUE = re.compile(
 # place the government holds: fighting there, not a front line moving in.
 _BY_ISIS = re.compile(
     r"(?:\b(?:ISIS|ISIL|IS|Daesh|Islamic\s+State)|\b(?i:militants|jihadists|insurgents))"
-    r"(?:\s+(?i:fighters|militants|gunmen|members))?\s+(?:\w+\s+){0,2}$"
+    # "ISIL, ... also known as ISIS, took full control of the town of Rutba": the name may
+    # close an aside, right before the verb.
+    r"(?:\s+(?i:fighters|militants|gunmen|members))?(?:\s+(?:\w+\s+){0,2}|,\s+)$"
 )
 # ISIS as the object of what the forces do: "Iraqi forces battling IS militants on Sunday",
 # "terminated scores of Daesh members during the liberation of".

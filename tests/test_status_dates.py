@@ -303,6 +303,11 @@ def status_of(sentence: str, name: str) -> str:
         ("Iraqi army secures Karama", "retaken"),
         ("Iraqi army regains Karama", "retaken"),
         ("Army soldiers also drove back Daesh extremists from Karama district.", "retaken"),
+        # What ISIS took is held, however its name is set off.
+        ("ISIL, also known as ISIS,  took full control on Monday of the town of Karama.",
+         "isis_held"),
+        ("In 2014 ISIS overran large areas north of Baghdad, including Karama.", "isis_held"),
+        ("They began search operations in Karama to find Daesh remnants.", "clearing"),
         # A nearby place joined to those taken is one more of them.
         ("Security forces freed two villages and nearby Karama area, 7 km from the city.",
          "retaken"),
