@@ -71,6 +71,8 @@ _DATELINE = re.compile(
     rf"(?:,? (?:{dates.MONTH_PATTERN})\.? \d{{1,2}}(?:,? \d{{4}})?)?"
     # "Baghdad, Nov 14, 2016:": a year may follow the day.
     rf"|[A-Z][a-z]+(?: [A-Z][a-z]+)?,? (?:{dates.MONTH_PATTERN})\.? \d{{1,2}}(?:,? \d{{4}})?"
+    # "June 18, Baghdad: The U.S.-backed Iraqi troops", "Nov.7, Tehran:": the day first.
+    rf"|(?:{dates.MONTH_PATTERN})\.? ?\d{{1,2}}, [A-Z][a-z]+(?: [A-Z][a-z]+)?(?=: [A-Z])"
     # "Baghdad: The US-backed Iraqi forces launched": a city and a colon before a sentence.
     r"|[A-Z][a-z]+(?: [A-Z][a-z]+)?(?=: [A-Z])"
     # "Bawiza (Iraq): Iraqi soldiers", "Mosul (Reuters) - ": a city in mixed case, then its

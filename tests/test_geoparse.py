@@ -458,6 +458,8 @@ def test_a_sentence_the_body_repeats_gets_the_same_status_and_date_each_time():
         "Erbil (Iraq) (AFP) -",
         "ERBIL // Iraqi officials said",
         "Erbil, Iraq (CNN) —",
+        "Nov.7, Erbil:",
+        "June 18, Erbil:",
         "(Erbil) –",
     ],
 )
