@@ -656,6 +656,15 @@ def find_cues(sentence: str, matches: list[re.Match[str]] | None = None) -> list
             # "recaptured the ISIS-held town of X", "advance further into IS stronghold": the
             # adjective or noun says what the place was before the event the verb tells.
             continue
+        newly = (
+            _NEWLY.search(sentence, max(0, start - 12), start)
+            if status == RETAKEN and cues and cues[-1].status in _EVENTS
+            else None
+        )
+        if newly and _OBJECT_GAP.fullmatch(sentence, cues[-1].end, newly.start()):
+            # "cleared the recently recaptured town of Tiba": what the place became before the
+            # event the verb tells.
+            continue
         if status is not None:
             cues.append(Cue(start, end, status))
     return cues
@@ -739,6 +748,8 @@ _EVENTS = frozenset((ADVANCE, FIGHTING, CLEARING, RETAKEN))
 _HELD_ADJECTIVE = re.compile(
     r"(?:[-\s](?:held|occupied|controlled)|-(?:seized|captured)|stronghold|bastion)$", re.IGNORECASE
 )
+# A taking verb's participle as an adjective: "the recently recaptured town of Tiba".
+_NEWLY = re.compile(r"\b(?:recently|newly|already|previously|just)[\s-]+$", re.IGNORECASE)
 # What may stand between such a verb and the adjective: "of the key", "the", "a".
 _OBJECT_GAP = re.compile(
     r"\s+(?:(?:further|deeper|farther|of|into|in|inside|on|over)\s+){0,2}(?:(?:the|a|an)\s+)?"

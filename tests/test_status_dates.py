@@ -308,6 +308,8 @@ def status_of(sentence: str, name: str) -> str:
          "isis_held"),
         ("In 2014 ISIS overran large areas north of Baghdad, including Karama.", "isis_held"),
         ("They began search operations in Karama to find Daesh remnants.", "clearing"),
+        # What a place became before the sentence's event: "the recently liberated".
+        ("Mortars shelled the recently liberated Karama neighbourhood on Sunday.", "fighting"),
         # A nearby place joined to those taken is one more of them.
         ("Security forces freed two villages and nearby Karama area, 7 km from the city.",
          "retaken"),
