@@ -22,7 +22,9 @@ STATUS_RANK = {MENTIONED: 0, ISIS_HELD: 1, ADVANCE: 2, FIGHTING: 3, CLEARING: 4,
 # (_TRIGGERS), so "the group" is matched from "group".
 _ISIS_SUBJECT = (
     r"(?:ISIL\s+militants?|ISIS|ISIL|(?-i:IS)|Daesh|Islamic\s+State|militants?|jihadists?|"
-    r"terrorists?|extremists?|insurgents?|(?<=\bthe\s)group)"
+    r"terrorists?|extremists?|insurgents?|(?<=\bthe\s)group|"
+    # "under the terror group's control".
+    r"(?:terror|terrorist|jihadist|militant|extremist)\s+group)"
 )
 _ISIS = rf"(?:the\s+)?{_ISIS_SUBJECT}"
 _TAKE_VERBS = (

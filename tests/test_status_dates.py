@@ -308,6 +308,8 @@ def status_of(sentence: str, name: str) -> str:
          "isis_held"),
         ("In 2014 ISIS overran large areas north of Baghdad, including Karama.", "isis_held"),
         ("They began search operations in Karama to find Daesh remnants.", "clearing"),
+        ("Mosul and the town of Karama are the last urban centers under the terror group's "
+         "control.", "isis_held"),
         # What a place became before the sentence's event: "the recently liberated".
         ("Mortars shelled the recently liberated Karama neighbourhood on Sunday.", "fighting"),
         # A nearby place joined to those taken is one more of them.
