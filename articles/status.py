@@ -707,7 +707,10 @@ def _cue_status(sentence: str, rule: str, start: int, end: int) -> str | None:
     if rule == ISIS_HELD and told == "by_forces":
         return RETAKEN  # "under the control of the Hashd forces": who holds it is not ISIS
     if rule == ADVANCE:
-        if _by_isis(sentence, max(0, start - 40), start):
+        if _by_isis(sentence, max(0, start - 40), start) or (
+            sentence[start : start + 9].lower().startswith(_ATTACK_NOUNS)
+            and _ISIS_ADJECTIVE.search(before)
+        ):
             # "IS militants stormed into Kirkuk": an attack; but "ISIS overran large areas,
             # including Mosul": the place fell to ISIS.
             return ISIS_HELD if sentence.startswith("overr", start) else FIGHTING
@@ -749,6 +752,11 @@ _AFTER_TO_ONLY = ("oust", "expel", "evict", "dislodge", "drive")
 _EVENTS = frozenset((ADVANCE, FIGHTING, CLEARING, RETAKEN))
 _HELD_ADJECTIVE = re.compile(
     r"(?:[-\s](?:held|occupied|controlled)|-(?:seized|captured)|stronghold|bastion)$", re.IGNORECASE
+)
+# An attack named by its attackers: "staged a terrorist assault on Kirkuk".
+_ATTACK_NOUNS = ("assault", "attack", "offensive", "incursion", "raid")
+_ISIS_ADJECTIVE = re.compile(
+    r"\b(?:terrorist|jihadist|militant|insurgent|(?-i:IS|ISIS|ISIL)|Daesh)\s+$", re.IGNORECASE
 )
 # A taking verb's participle as an adjective: "the recently recaptured town of Tiba".
 _NEWLY = re.compile(r"\b(?:recently|newly|already|previously|just)[\s-]+$", re.IGNORECASE)

@@ -310,6 +310,9 @@ def status_of(sentence: str, name: str) -> str:
         ("They began search operations in Karama to find Daesh remnants.", "clearing"),
         ("Mosul and the town of Karama are the last urban centers under the terror group's "
          "control.", "isis_held"),
+        # An attack named by its attackers is fighting, not an advance of the front.
+        ("More than 60 fighters staged a terrorist assault on Karama early Friday.", "fighting"),
+        ("Iraqi forces battling Daesh reach Karama", "advance"),
         # What a place became before the sentence's event: "the recently liberated".
         ("Mortars shelled the recently liberated Karama neighbourhood on Sunday.", "fighting"),
         # A nearby place joined to those taken is one more of them.
