@@ -1044,9 +1044,18 @@ def _names_parts(city: bool, quarter: bool, text: str, start: int, end: int) -> 
         return before in _PARTS_BEFORE_LAST and _SITE_IN.search(
             text, max(0, start - 100), start
         ) is not None
+    if before == "of" and _NAMED_PART.search(text, max(0, start - 30), start):
+        return False  # "took control of the district of Al Baaj": the district is the place
     return (
         before in _PARTS_BEFORE_LAST or quarter and before.endswith(("'s", "’s"))
     ) and _PARTS_BEFORE.search(text, max(0, start - 100), start) is not None
+
+
+# One part noun right before the name, the name of that part: "the district of Al Baaj".
+_NAMED_PART = re.compile(
+    # Not "parts of the district of al-Hamdaniya", the parts of it again.
+    rf"(?<!\bparts\sof\s)(?<!\bpart\sof\s)\b(?:the|a)\s+{_PART_NOUN}\s+of\s+$", re.IGNORECASE
+)
 
 
 # Of a report's claims on one day about one place, an advance outranks the fighting there: that

@@ -660,6 +660,11 @@ def test_a_city_or_its_half_retaken_is_retaken_and_parts_of_a_district_are_not_t
     assert [(m.place_key, m.status, m.container) for m in found] == [
         ("old-city", "advance", True)
     ]
+    # The district of a town is the town's; parts of it are still its parts.
+    found = parse("The army took control of the district of Erbil on Sunday.")
+    assert [(m.place_key, m.status, m.container) for m in found] == [("erbil", "retaken", False)]
+    found = parse("The army liberated parts of the district of Erbil on Sunday.")
+    assert [(m.place_key, m.container) for m in found] == [("erbil", True)]
 
 
 def test_common_word_districts_of_one_city_listed_together_are_places():
