@@ -271,6 +271,9 @@ _CUE_RULES = [
             r"\b(?:full|total|complete)\s+control\b",
             # "We have attacked and fully control Ghazlani base".
             r"\b(?:fully|completely|totally)\s+control(?:s|led)?\b",
+            # "the neighborhoods of Malayin, Samah and Karamah were under Iraqi control".
+            r"\bunder\s+(?:the\s+)?(?:full\s+|total\s+|complete\s+)?(?:Iraqi|government|Kurdish|"
+            r"Peshmerga|army|security\s+forces['’]?|federal|CTS)\s+control\b",
             # "the Gogjali neighbourhood was fully under their control by the afternoon".
             r"\b(?:fully|completely|totally|entirely)\s+under\s+(?:their|our)\s+control\b",
             # "The ISF are now in control of the districts of al-Jawsaq and al-Tayyaran" (whose
@@ -381,6 +384,8 @@ _CUE_RULES = [
             r"\bcleans\w*",
             r"\bclean[-\s]?ups?\b",
             r"\bcomb(?:ing|ed|s)?\b",
+            # "Bab al-Jadid and Bab al-Tub areas are still being cleared": not yet done.
+            r"\bbeing\s+cleared\b",
             r"\bmop\w*[-\s]up\b",
             r"\bmopping\b",
             r"\bsweep(?:s|ing)?\b",
@@ -458,7 +463,7 @@ _TRIGGERS = (
     "flag ousted ousting evicted evicting fully completely totally was were been went going during "
     "readying prepared gearing geared oust expel evict dislodge fall loss gain incursion majority "
     "away support assist help are closer within foot establish continu way third quarter entirely "
-    "reported reports claimed claims"
+    "reported reports claimed claims being"
 ).split()
 CUE_FINDER = TriggeredPattern(_CUES, _TRIGGERS, by_prefix=_CUES_BY_PREFIX)
 # A word shortly before a cue that turns it into an intent, a future or a denial.
@@ -758,6 +763,12 @@ _ATTACK_NOUNS = ("assault", "attack", "offensive", "incursion", "raid")
 _ISIS_ADJECTIVE = re.compile(
     r"\b(?:terrorist|jihadist|militant|insurgent|(?-i:IS|ISIS|ISIL)|Daesh)\s+$", re.IGNORECASE
 )
+# A share of a place: "90 per cent of east Mosul", "two thirds of the city of".
+_SHARE_OF = re.compile(
+    r"(?:per\s*cent|percent|%|thirds?|quarters?)[”\"]?\s+of\s+(?:the\s+)?(?:city\s+of\s+)?"
+    r"(?:(?:east|west|eastern|western)\s+)?$",
+    re.IGNORECASE,
+)
 # A taking verb's participle as an adjective: "the recently recaptured town of Tiba".
 _NEWLY = re.compile(r"\b(?:recently|newly|already|previously|just)[\s-]+$", re.IGNORECASE)
 # What may stand between such a verb and the adjective: "of the key", "the", "a".
@@ -799,7 +810,7 @@ _BY_ISIS = re.compile(
 # ISIS as the object of what the forces do: "Iraqi forces battling IS militants on Sunday",
 # "terminated scores of Daesh members during the liberation of".
 _ISIS_AS_OBJECT = re.compile(
-    r"\b(?:battling|fighting|against|targeting|from|with|expelling|defeating|killed|killing|"
+    r"\b(?:battling|fighting|against|targeting|from|with|to|expelling|defeating|killed|killing|"
     r"terminated|eliminated|eliminating|neutrali[sz]ed|arrested)\s+"
     r"(?:the\s+)?(?:[\w-]+\s+){0,2}(?:\([A-Z]+\)\s+)?$",
     re.IGNORECASE,
@@ -955,7 +966,10 @@ def taken_itself(sentence: str, cues: list[Cue], claim: str, start: int, end: in
     """Whether the place at start..end is what the sentence's `claim` (retaken or clearing)
     was done to, and not a city around it: "retook eastern Mosul", "Mosul was liberated", but
     not "retook a town on the eastern edge of Mosul" or "took back three villages west of Mosul".
+    Nor a share of it: "about 90 per cent of east Mosul was now under government control".
     """
+    if _SHARE_OF.search(sentence, max(0, start - 30), start):
+        return False
     before = after = None
     for cue in cues:
         if cue.status != claim:

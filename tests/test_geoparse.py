@@ -660,6 +660,11 @@ def test_a_city_or_its_half_retaken_is_retaken_and_parts_of_a_district_are_not_t
     assert [(m.place_key, m.status, m.container) for m in found] == [
         ("old-city", "advance", True)
     ]
+    # A share of a half is not the half: "about 90 per cent of east Mosul" was taken.
+    found = parse("He said “about 90 per cent” of east Mosul was now under government control.")
+    assert [(m.place_key, m.status) for m in found] == [("mosul", "advance")]
+    found = parse("East Mosul was now under government control.")
+    assert [(m.place_key, m.status) for m in found] == [("mosul", "retaken")]
     # The district of a town is the town's; parts of it are still its parts.
     found = parse("The army took control of the district of Erbil on Sunday.")
     assert [(m.place_key, m.status, m.container) for m in found] == [("erbil", "retaken", False)]

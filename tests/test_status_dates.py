@@ -313,6 +313,12 @@ def status_of(sentence: str, name: str) -> str:
         # An attack named by its attackers is fighting, not an advance of the front.
         ("More than 60 fighters staged a terrorist assault on Karama early Friday.", "fighting"),
         ("Iraqi forces battling Daesh reach Karama", "advance"),
+        # Under the forces' control is taken; still being cleared is a clearing.
+        ("The neighborhoods of Samah, Quds and Karama were under Iraqi control.", "retaken"),
+        ("Bab al-Jadid and Karama areas are still being cleared.", "clearing"),
+        # ISIS as the object of the blow: "a harsh blow to Daesh by retaking".
+        ("The elite forces delivered a harsh blow to Daesh by retaking Karama district.",
+         "retaken"),
         # What a place became before the sentence's event: "the recently liberated".
         ("Mortars shelled the recently liberated Karama neighbourhood on Sunday.", "fighting"),
         # A nearby place joined to those taken is one more of them.
