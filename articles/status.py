@@ -805,7 +805,7 @@ _BY_ISIS = re.compile(
     r"(?:\b(?:ISIS|ISIL|IS|Daesh|Islamic\s+State)|\b(?i:militants|jihadists|insurgents))"
     # "ISIL, ... also known as ISIS, took full control of the town of Rutba": the name may
     # close an aside, right before the verb.
-    r"(?:\s+(?i:fighters|militants|gunmen|members))?(?:\s+(?:\w+\s+){0,2}|,\s+)$"
+    r"(?:\s+(?i:fighters|militants|gunmen|members|forces))?(?:\s+(?:\w+\s+){0,2}|,\s+)$"
 )
 # ISIS as the object of what the forces do: "Iraqi forces battling IS militants on Sunday",
 # "terminated scores of Daesh members during the liberation of".

@@ -313,6 +313,8 @@ def status_of(sentence: str, name: str) -> str:
         # An attack named by its attackers is fighting, not an advance of the front.
         ("More than 60 fighters staged a terrorist assault on Karama early Friday.", "fighting"),
         ("Iraqi forces battling Daesh reach Karama", "advance"),
+        ("Officials said ISIS forces attacked and captured the village of Karama today.",
+         "isis_held"),
         # Under the forces' control is taken; still being cleared is a clearing.
         ("The neighborhoods of Samah, Quds and Karama were under Iraqi control.", "retaken"),
         ("Bab al-Jadid and Karama areas are still being cleared.", "clearing"),
