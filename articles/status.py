@@ -445,7 +445,7 @@ _TRIGGERS = (
     "aim plan seek sought try tri attempt fail intend prepar expected hope hoping vow want bid "
     "ready poised set push effort battl campaign offensive operation drive order before under "
     "controlled held occupied seized captured overrun isis isil is daesh militant group "
-    "jihadist terrorist extremist insurgent last began begun begin launch start resum renew "
+    "jihadist terror terrorist extremist insurgent last began begun begin launch start resum renew "
     "kicked enter storm move moved moving broke breaking edged advanc opened made breach reach "
     "penetrat closing encircl surround approach took taken take taking gained regained seiz "
     "assumed established imposed full total complete "
