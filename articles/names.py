@@ -30,9 +30,16 @@ _WORD_SPLIT = re.compile(
 _ASCII_WORD_SPLIT = re.compile("([0-9A-Za-z][0-9A-Z_a-z]*+(?:[`'][0-9A-Z_a-z]++)*+)")
 
 
+_DIPHTHONG = re.compile("a[iy]|i[iy]")
+
+
 def _fold_latin_word(word: str) -> str:
     word = _DOUBLED.sub(r"\1", word)
     word = word.replace("ou", "u").replace("o", "u").replace("e", "i")
+    if len(word) > 3:
+        # The diphthong of "Saif", "Seif", "Sayf" and "Maidan", "Meydan", "Maydan", "Midan",
+        # inside a word only: "Ain" at its start stays apart from "in".
+        word = word[0] + _DIPHTHONG.sub("i", word[1:])
     if len(word) > 3 and word.endswith("h"):
         word = word[:-1]
     if len(word) > 3 and word.endswith("y"):

@@ -35,6 +35,9 @@ EVALUATION = Path(__file__).parent / "data" / "evaluation" / "reports.json"
         ["Karamah", "Karama", "al-Karama"],
         ["Siha", "Sihha", "al-Sihha"],
         ["Intisar", "Intissar", "Entisar"],
+        # The diphthong inside a word: ai, ay, ei, ey.
+        ["Albu Saif", "Albu Seif", "Albu Sayf"],
+        ["Maidan", "Meydan", "Maydan", "Midan", "al-Maydan"],
     ],
 )
 def test_spellings_of_one_name_fold_together(spellings):
@@ -44,6 +47,8 @@ def test_spellings_of_one_name_fold_together(spellings):
 def test_different_names_stay_apart():
     assert normalise("Baghdad") != normalise("Baghdadi")
     assert normalise("Siha") != normalise("Sahat")
+    # A diphthong that opens a word keeps it apart from the word without one.
+    assert normalise("Ain Sifni") != normalise("in Sifni")
 
 
 def test_a_possessive_is_not_part_of_the_name():
