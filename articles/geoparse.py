@@ -155,6 +155,8 @@ _DISTRICT_KINDS = frozenset({"district", "quarter"})
 _LOWER_CASE_NAME = re.compile(
     r"(?:old|first|second|third|fourth|fifth)\s+bridge|old\s+(?:city|town)", re.IGNORECASE
 )
+# A name that begins with the article written apart: "al-Wahda", "Al Sukkar".
+_LEADING_ARTICLE = re.compile(r"(?:al|Al|AL)[-\s‐]+\w")
 # A city's site named after the city, by the word a report may call it by once the city is
 # named: "the city's airport", "the city's international airport", "the city's university".
 _SITE_WORDS = {
@@ -298,6 +300,11 @@ class Matcher:
             folded = normalise(e.alias, self.fold_cache)
             if folded and e.place_key not in keys_by_name.setdefault(folded, []):
                 keys_by_name[folded].append(e.place_key)
+            if folded and _LEADING_ARTICLE.match(e.alias):
+                # "Alwahda", "Alssukar": a blog's article glued to the name, as one word.
+                glued = f"al{folded}"
+                if e.place_key not in keys_by_name.setdefault(glued, []):
+                    keys_by_name[glued].append(e.place_key)
             if _LOWER_CASE_NAME.fullmatch(e.alias):
                 lower_case.add(folded)
         self.bank_areas = (
