@@ -431,7 +431,7 @@ _CUE_RULES = [
             r"\bVBIEDs?\b",
             r"\bair\s*strikes?\b",
             r"\b(?:air\s+)?raids?\b",
-            r"\b(?:missile|drone|guided-missile|rocket)\s+strikes?\b",
+            r"\b(?:missile|drone|guided-missile|rocket|artillery)\s+strikes?\b",
             r"\bbombard\w*",
             # "jets pounded Islamic State locations in the Old City".
             r"\bpound(?:ed|ing|s)?\b",
@@ -455,7 +455,8 @@ _TRIGGERS = (
     "resistance engaged combat gunfight gunfire fire struck hit hitting striking targeted mortar "
     "sniper suicide car vbied air bombard islamic "
     "control holed process mak recover restor most much part half percent per hold holds holding "
-    "wrest assault raid missile drone guided rocket won wins win stronghold bastion purg "
+    "wrest assault raid missile drone guided rocket artillery won wins win stronghold bastion "
+    "purg "
     "capital thirds quarters extend expand kill noose hands besieged black objective goal target "
     "progress overr left remain yet still ahead initiated descended targets marched marching "
     "rolled rolling poured pouring gains register dislodg invad focus announc declar after "

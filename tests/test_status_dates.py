@@ -295,6 +295,7 @@ def status_of(sentence: str, name: str) -> str:
          "fighting"),
         ("Turkey says its artillery hit IS positions in Karama.", "fighting"),
         ("The strike hit a wedding party in Karama.", "mentioned"),
+        ("The units began artillery strikes on February 21 on Karama.", "fighting"),
         ("Troops opened up with tank and machine-gun fire on IS positions in Karama.",
          "fighting"),
         # A headline tells the news in the present tense.
