@@ -776,7 +776,9 @@ _NEWLY = re.compile(r"\b(?:recently|newly|already|previously|just)[\s-]+$", re.I
 _OBJECT_GAP = re.compile(
     r"\s+(?:(?:further|deeper|farther|of|into|in|inside|on|over)\s+){0,2}(?:(?:the|a|an)\s+)?"
     # "to retake Mosul's last ISIL-held parts": a city's possessive may come first.
-    r"(?:\w+['’]s\s+)?(?:\w+\s+)?",
+    r"(?:\w+['’]s\s+)?(?:\w+\s+)?"
+    # "pushed into a pocket of ISIS-held territory": a part of what ISIS holds.
+    r"(?:(?:pockets?|parts?|areas?|stretch|swathes?)\s+of\s+)?",
     re.IGNORECASE,
 )
 # What the words right after a cue tell of it, in one regex (one call per cue), first match

@@ -322,6 +322,8 @@ def status_of(sentence: str, name: str) -> str:
         # ISIS as the object of the blow: "a harsh blow to Daesh by retaking".
         ("The elite forces delivered a harsh blow to Daesh by retaking Karama district.",
          "retaken"),
+        ("Special forces pushed into a pocket of ISIS-held territory in eastern Karama.",
+         "advance"),
         # What a place became before the sentence's event: "the recently liberated".
         ("Mortars shelled the recently liberated Karama neighbourhood on Sunday.", "fighting"),
         # A nearby place joined to those taken is one more of them.
