@@ -159,7 +159,7 @@ _LOWER_CASE_NAME = re.compile(
 _LEADING_ARTICLE = re.compile(r"(?:al|Al|AL)[-\s‐]+\w")
 # A city's site named after the city, by the word a report may call it by once the city is
 # named: "the city's airport", "the city's international airport", "the city's university".
-_SITE_WORDS = {
+_CITY_SITE_WORDS = {
     "airport": "airport",
     "museum": "museum",
     "university": "university",
@@ -426,7 +426,7 @@ class Matcher:
         for key, place in self.places.items():
             if place.parent_key in self.cities:
                 name = f" {place.name.lower()} "
-                for word in {v for k, v in _SITE_WORDS.items() if f" {k} " in name}:
+                for word in {v for k, v in _CITY_SITE_WORDS.items() if f" {k} " in name}:
                     sites.setdefault((place.parent_key, word), []).append(key)
         self.city_sites = {site: keys[0] for site, keys in sites.items() if len(keys) == 1}
 
@@ -1212,7 +1212,7 @@ def _with_city_sites(matcher: Matcher, text: str, cands: list[Candidate]) -> lis
         before = [c for c in cities if c.end <= m.start()]
         if not before:
             continue
-        word = _SITE_WORDS[" ".join(m[2].lower().split())]
+        word = _CITY_SITE_WORDS[" ".join(m[2].lower().split())]
         key = matcher.city_sites.get((before[-1].keys[0], word))
         start, end = m.span(1)
         if key is None or any(c.start < end and start < c.end for c in cands):

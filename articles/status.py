@@ -445,14 +445,14 @@ _TRIGGERS = (
     "aim plan seek sought try tri attempt fail intend prepar expected hope hoping vow want bid "
     "ready poised set push effort battl campaign offensive operation drive order before under "
     "controlled held occupied seized captured overrun isis isil is daesh militant group "
-    "jihadist terror terrorist extremist insurgent last began begun begin launch start resum renew "
-    "kicked enter storm move moved moving broke breaking edged advanc opened made breach reach "
+    "jihadist terror extremist insurgent last began begun begin launch start resum renew "
+    "kicked enter storm move moving broke breaking edged advanc opened made breach reach "
     "penetrat closing encircl surround approach took taken take taking gained regained seiz "
     "assumed established imposed full total complete "
     "recaptur retak retook liberat cleared freed captur regain secur raised raising hoisted "
     "hoisting fell pushed drove driven driving expelled ousted flushed chased clear clean comb "
     "mop sweep search defus clash fight fought counter attack shell ambush firefight skirmish "
-    "resistance engaged combat gunfight gunfire fire struck hit hitting striking targeted mortar "
+    "resistance engaged combat gunfight gunfire fire struck hit striking mortar "
     "sniper suicide car vbied air bombard islamic "
     "control holed process mak recover restor most much part half percent per hold holds holding "
     "wrest assault raid missile drone guided rocket artillery won wins win stronghold bastion "
@@ -694,10 +694,12 @@ def _cue_status(sentence: str, rule: str, start: int, end: int) -> str | None:
         # fight or managed to; the campaign they name is left to the other cues.
         return None
     if (
-        _guarded(before, sentence.endswith("ing", start, end))
-        # "aiming for ISIS-held Baaj", "expected to be the ISIS-held Tal Afar": the adjective
-        # tells what the place is now, whatever is planned for it.
-        and not (rule == ISIS_HELD and _HELD_ADJECTIVE.search(sentence, start, end))
+        (
+            _guarded(before, sentence.endswith("ing", start, end))
+            # "aiming for ISIS-held Baaj", "expected to be the ISIS-held Tal Afar": the
+            # adjective tells what the place is now, whatever is planned for it.
+            and not (rule == ISIS_HELD and _HELD_ADJECTIVE.search(sentence, start, end))
+        )
         or (infinitive and done is None)
         or told == "denied"
         or rule in _AIMABLE
