@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, fields
 from itertools import compress
 from operator import attrgetter
-from typing import NamedTuple
+from typing import Literal, NamedTuple
 
 from articles import dates, status
 from articles.candidates import (
@@ -36,6 +36,7 @@ from articles.names import (
     normalise,
     split_parts,
 )
+from articles.summary import SummaryModel, shipped_model, summarise
 
 try:
     import ahocorasick
@@ -1157,11 +1158,16 @@ def geoparse(
     matcher: Matcher,
     *,
     limit: int | None = None,
+    summary: SummaryModel | None | Literal["shipped"] = "shipped",
 ) -> list[FoundMention]:
     """Every place mention in a report: headline, then body, then related headlines.
 
     With a `limit`, TooManyMentions as soon as the mentions are known to pass it: a hostile
     body of a million names is refused before its mentions are built, not after.
+
+    Each place's primary mention carries the report's main claim about it: the rules' choice
+    (_mark_primary), weighed by the `summary` model (articles.summary; the shipped one unless
+    another is given, and the rules' choice alone with None).
     """
     # The rules of each sentence, read once however many places and sections ask for them.
     sentences: dict[str, _SentenceRules] = {}
@@ -1200,6 +1206,9 @@ def geoparse(
         _mark_containers(matcher, mentions)
         _mark_primary(mentions, published, matcher.holding_parts)
         _news_from_districts(mentions, published, matcher.chain, matcher.holding_parts)
+        model = shipped_model() if summary == "shipped" else summary
+        if model is not None:
+            summarise(mentions, matcher.places, matcher.holding_parts, model)
     return mentions
 
 
