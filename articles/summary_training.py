@@ -152,12 +152,14 @@ def held_out(rows: Sequence[Row], batches_per_fold: int = 3) -> dict:
     return {"rows": total, "rules": round(rules / total, 4), "model": round(model_ok / total, 4)}
 
 
-def train(reports: Sequence[dict], matcher: Matcher, folds: bool = True) -> SummaryModel:
+def train(
+    reports: Sequence[dict], matcher: Matcher, folds: bool = True, source: Path = EVALUATION_SET
+) -> SummaryModel:
     """The model fitted to every labelled row, with what it was trained on and how it does on
     reports it was not fitted to."""
     rows = labelled_rows(reports, matcher)
     about = {
-        "trained_on": "tests/data/evaluation/reports.json",
+        "trained_on": str(source.relative_to(ROOT) if source.is_relative_to(ROOT) else source),
         "reports": len(reports),
         "rows": len(rows),
         "regularisation": REGULARISATION,
