@@ -25,7 +25,6 @@ import re
 import struct
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from itertools import repeat
 from pathlib import Path
@@ -73,7 +72,6 @@ def _key(m: FoundMention) -> str | tuple:
     return m.place_key or (None, m.normalised)
 
 
-@dataclass
 class PlaceEvidence:
     """What the rules found for one place in one report: the features the model weighs.
 
@@ -84,16 +82,21 @@ class PlaceEvidence:
     little against what a city in the set mostly is, only mentioned (docs/evaluation.md).
     """
 
-    key: str | tuple
-    primary: FoundMention
-    mentions: list[FoundMention]
-    place_tags: list[str] = field(default_factory=list)  # rule=, kind= ...: once per place
-    parts: list[str] = field(default_factory=list)  # part=: each mention of a place inside it
-    tags: list[str] = field(default_factory=list)  # status=, title= ...: each mention's
-    left: list[str] = field(default_factory=list)  # up to WINDOW words before each mention
-    right: list[str] = field(default_factory=list)  # and after it
-    first_left: list[str] = field(default_factory=list)  # the word just before each mention
-    first_right: list[str] = field(default_factory=list)
+    # A plain class with slots: a report builds one per place, on the geoparser's hot path.
+    __slots__ = ("key", "primary", "mentions", "place_tags", "parts", "tags", "left", "right",
+                 "first_left", "first_right")
+
+    def __init__(self, key: str | tuple, primary: FoundMention) -> None:
+        self.key = key
+        self.primary = primary
+        self.mentions: list[FoundMention] = []
+        self.place_tags: list[str] = []  # rule=, kind= ...: once per place
+        self.parts: list[str] = []  # part=: each mention of a place inside it
+        self.tags: list[str] = []  # status=, title= ...: each mention's
+        self.left: list[str] = []  # up to WINDOW words before each mention
+        self.right: list[str] = []  # and after it
+        self.first_left: list[str] = []  # the word just before each mention
+        self.first_right: list[str] = []
 
     def add(self, m: FoundMention) -> None:
         self.mentions.append(m)
@@ -155,7 +158,7 @@ def evidence(
     found: dict[str | tuple, PlaceEvidence] = {}
     for m in mentions:
         if m.is_primary:
-            found[_key(m)] = PlaceEvidence(_key(m), m, [])
+            found[_key(m)] = PlaceEvidence(_key(m), m)
     holding = frozenset(holding_parts)
     for place in found.values():
         m = place.primary

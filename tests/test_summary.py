@@ -140,7 +140,7 @@ def test_a_name_its_sentence_does_not_hold_as_written_gives_no_words_beside_it(m
     found = geoparse("", "Iraqi forces entered Kokjeli.", [], DAY, matcher, summary=None)
     mention = next(m for m in found if m.place_key == "kokjeli")
     mention.surface = "Gogjali"  # as an editor might have re-spelt it
-    place = PlaceEvidence("kokjeli", mention, [])
+    place = PlaceEvidence("kokjeli", mention)
     place.add(mention)
     assert place.left == place.right == [] and place.tags == ["status=advance"]
 
