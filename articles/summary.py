@@ -45,6 +45,11 @@ STEM = 7
 _STEM = re.compile(rf"([a-z]{{1,{STEM}}})[a-z]*")
 # Weights are kept to four decimals: as whole numbers of ten-thousandths they add exactly.
 SCALE = 10_000
+# Where the model is barely surer of another status than of the rules' own choice, the rules'
+# stands: it is what a sentence says. (On batches 40 to 42, fitted without them, this costs a
+# point: 0.661 against 0.671; it keeps "The army announced the liberation of the city of
+# Mosul", which readers' labels of cities leave the model undecided on, 0.47 against 0.44.)
+RULES_MARGIN = 0.05
 # Features by the prefix that names their group; a feature with none of them is a tag.
 _GROUPS = {"L=": "left", "R=": "right", "L1=": "first_left", "R1=": "first_right"}
 # The one feature whose value is not a count or a share (PlaceEvidence.how_often).
@@ -206,6 +211,7 @@ class SummaryModel:
         self._how_often = self.weights.get(HOW_OFTEN, (0.0,) * len(self.classes))
         self._bias = self._pack([self._BIAS / SCALE] * len(self.classes))
         self._fields = struct.Struct(f"<{len(self.classes)}q")
+        self._index = {c: i for i, c in enumerate(self.classes)}
 
     def _pack(self, values: Sequence[float]) -> int:
         return sum(round(v * SCALE) << (self._BITS * i) for i, v in enumerate(values))
@@ -264,9 +270,17 @@ class SummaryModel:
         ]
 
     def decide(self, place: PlaceEvidence) -> str:
-        """The status the model gives the place."""
+        """The status the model gives the place: the rules' own choice unless the model is
+        surer of another by RULES_MARGIN."""
         scores = self.scores(place)
-        return self.classes[max(range(len(scores)), key=scores.__getitem__)]
+        top = max(range(len(scores)), key=scores.__getitem__)
+        rule = self._index.get(place.primary.status)
+        if rule is None or rule == top:
+            return self.classes[top]
+        odds = [math.exp(s - scores[top]) for s in scores]
+        if (1.0 - odds[rule]) / sum(odds) < RULES_MARGIN:
+            return self.classes[rule]
+        return self.classes[top]
 
     def probabilities(self, place: PlaceEvidence) -> dict[str, float]:
         """Each status's probability for the place."""
