@@ -192,8 +192,8 @@ class SummaryModel:
     per status; the weights, whole numbers of ten-thousandths, add exactly."""
 
     _BITS = 64
-    # Far above any sum of weights (a hostile report of a million names sums to about 10**10),
-    # far below 2**63.
+    # Far above any sum of weights (a report of a million mentions, each weight under 10 and
+    # some twenty features a mention, sums to under 10**12 ten-thousandths), far below 2**63.
     _BIAS = 1 << 61
 
     def __init__(self, classes: Sequence[str], intercept: Sequence[float],
