@@ -61,6 +61,10 @@ class Command(BaseCommand):
                 f"On batches it was not fitted to: status {held['model']:.3f} "
                 f"(the rules alone: {held['rules']:.3f}, {held['rows']:,} places)."
             )
+        self.stdout.write(
+            "Reports already stored keep their summaries until `manage.py reparse` reads them "
+            "again."
+        )
 
     def _check(self, reports: list[dict], matcher, output: Path) -> None:
         try:
