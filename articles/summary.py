@@ -28,12 +28,12 @@ from collections.abc import Iterable, Sequence
 from functools import cache, lru_cache
 from itertools import repeat
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 from articles.status import STATUS_RANK
 
 if TYPE_CHECKING:
-    from articles.geoparse import FoundMention
+    from articles.geoparse import FoundMention, PlaceInfo
 
 MODEL_PATH = Path(__file__).resolve().parent / "data" / "status_model.json"
 FORMAT = 1
@@ -58,11 +58,6 @@ HOW_OFTEN = "how_often"
 
 _STATUS_TAG = {s: "status=" + s for s in STATUS_RANK}
 _TITLE_TAG = {s: "title=" + s for s in STATUS_RANK}
-
-
-class _Place(Protocol):
-    kind: str
-    parent_key: str | None
 
 
 @lru_cache(maxsize=4096)
@@ -156,7 +151,7 @@ class PlaceEvidence:
 
 def evidence(
     mentions: Sequence[FoundMention],
-    places: dict[str, _Place],
+    places: dict[str, PlaceInfo],
     holding_parts: Iterable[str],
 ) -> list[PlaceEvidence]:
     """Per place of the report (in the order of its primary mentions), what the rules found."""
@@ -300,7 +295,7 @@ def shipped_model(path: Path = MODEL_PATH) -> SummaryModel | None:
 
 def summarise(
     mentions: list[FoundMention],
-    places: dict[str, _Place],
+    places: dict[str, PlaceInfo],
     holding_parts: Iterable[str],
     model: SummaryModel,
 ) -> None:

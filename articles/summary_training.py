@@ -11,7 +11,7 @@ import datetime as dt
 import hashlib
 import json
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -87,10 +87,20 @@ def read_set(path: Path = EVALUATION_SET) -> list[dict]:
     return json.loads(path.read_text(encoding="utf-8"))["reports"]
 
 
-def labelled_rows(reports: Sequence[dict], matcher: Matcher) -> list[Row]:
+def _untracked(items: Iterable, what: str, total: int) -> Iterable:
+    return items
+
+
+# How a caller shows progress over a long step: items, what they are, how many.
+Track = Callable[[Iterable, str, int], Iterable]
+
+
+def labelled_rows(
+    reports: Sequence[dict], matcher: Matcher, track: Track = _untracked
+) -> list[Row]:
     """Every place a reader labelled and the rules found, with the rules' evidence for it."""
     rows = []
-    for index, report in enumerate(reports):
+    for index, report in enumerate(track(reports, "report", len(reports))):
         mentions = geoparse(*report_args(report), matcher, summary=None)
         labels = {key: status for key, status, _ in report["expected"]}
         for place in evidence(mentions, matcher.places, matcher.holding_parts):
@@ -134,13 +144,14 @@ def fit(rows: Sequence[Row], about: dict | None = None) -> SummaryModel:
     return SummaryModel([str(c) for c in model.classes_], intercept, weights, about)
 
 
-def held_out(rows: Sequence[Row], batches_per_fold: int = 3) -> dict:
+def held_out(rows: Sequence[Row], batches_per_fold: int = 3, track: Track = _untracked) -> dict:
     """Status agreement of the rules and of the model on batches the model was not fitted
     to, fold by fold over the whole set."""
     last = max(row.report for row in rows) // BATCH
     span = batches_per_fold * BATCH
     rules = model_ok = total = 0
-    for first in range(0, (last + 1) * BATCH, span):
+    starts = range(0, (last + 1) * BATCH, span)
+    for first in track(starts, "fold", len(starts)):
         test = [r for r in rows if first <= r.report < first + span]
         train = [r for r in rows if not first <= r.report < first + span]
         if not test:
@@ -153,11 +164,15 @@ def held_out(rows: Sequence[Row], batches_per_fold: int = 3) -> dict:
 
 
 def train(
-    reports: Sequence[dict], matcher: Matcher, folds: bool = True, source: Path = EVALUATION_SET
+    reports: Sequence[dict],
+    matcher: Matcher,
+    folds: bool = True,
+    source: Path = EVALUATION_SET,
+    track: Track = _untracked,
 ) -> SummaryModel:
     """The model fitted to every labelled row, with what it was trained on and how it does on
     reports it was not fitted to."""
-    rows = labelled_rows(reports, matcher)
+    rows = labelled_rows(reports, matcher, track)
     about = {
         "trained_on": str(source.relative_to(ROOT) if source.is_relative_to(ROOT) else source),
         "reports": len(reports),
@@ -167,5 +182,5 @@ def train(
         "digest": digest(rows),
     }
     if folds:
-        about["held_out"] = held_out(rows)
+        about["held_out"] = held_out(rows, track=track)
     return fit(rows, about)

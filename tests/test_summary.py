@@ -177,3 +177,12 @@ def test_a_model_file_of_another_format_is_refused():
     data["format"] = 99
     with pytest.raises(ValueError, match="status model format 99"):
         SummaryModel.from_json(data)
+
+
+def test_the_command_names_a_file_it_cannot_write(tmp_path):
+    data = tmp_path / "set.json"
+    data.write_text(json.dumps({"reports": read_set()[:10]}), encoding="utf-8")
+    out = tmp_path / "no-such-dir" / "model.json"
+    with pytest.raises(CommandError, match=r"model\.json: cannot write the weights"):
+        call_command("train_status_model", "--data", str(data), "--output", str(out),
+                     "--no-folds")

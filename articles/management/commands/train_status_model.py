@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from tqdm import tqdm
 
 from articles.summary import MODEL_PATH, SummaryModel
 from articles.summary_training import (
@@ -48,10 +50,14 @@ class Command(BaseCommand):
             return
         self.stdout.write(f"Fitting to {len(reports):,} reports of {data} ...")
         try:
-            model = train(reports, matcher, folds=not options["no_folds"], source=data.resolve())
+            model = train(reports, matcher, folds=not options["no_folds"], source=data.resolve(),
+                          track=self._progress)
         except ImportError as exc:
             raise CommandError(str(exc)) from None
-        output.write_text(model.dumps(), encoding="utf-8")
+        try:
+            output.write_text(model.dumps(), encoding="utf-8")
+        except OSError as exc:
+            raise CommandError(f"{output}: cannot write the weights: {exc.strerror}") from None
         about = model.about
         self.stdout.write(f"Wrote {output}: {len(model.weights):,} features, {about['rows']:,} "
                           "labelled places.")
@@ -66,12 +72,17 @@ class Command(BaseCommand):
             "again."
         )
 
+    def _progress(self, items: Iterable, what: str, total: int) -> Iterable:
+        """A progress bar on a terminal (reading the set, then the held-out folds)."""
+        return tqdm(items, total=total, unit=what, disable=not self.stdout.isatty(),
+                    file=self.stderr._out)
+
     def _check(self, reports: list[dict], matcher, output: Path) -> None:
         try:
             shipped = SummaryModel.from_json(json.loads(output.read_text(encoding="utf-8")))
         except (OSError, ValueError, KeyError) as exc:
             raise CommandError(f"{output}: cannot read the weights: {exc}") from None
-        if shipped.about.get("digest") != digest(labelled_rows(reports, matcher)):
+        if shipped.about.get("digest") != digest(labelled_rows(reports, matcher, self._progress)):
             raise CommandError(
                 f"{output} was fitted to other rows than today's rules find in the set: run "
                 "`python manage.py train_status_model` and commit the new weights"
