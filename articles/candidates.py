@@ -67,7 +67,7 @@ _WEST_FINDER = TriggeredPattern(_WEST, ["west", "right", "mosul", "southwest", "
 # Possessive: what may follow a capitalised word never begins with a letter or a mark, so giving
 # some back could never let a match succeed; it would only retry every shorter word first.
 # "al-Salam", "Al Salam", and the article glued on: "AlMaroki".
-_CAP = r"(?:(?:[Aa]l|[Ee]l)[-\s]|Al(?=[A-Z][a-z]))?[A-Z][a-z’'‘]++"
+_CAP = r"(?:(?:[Aa]l|[Ee]l)[-\s]|Al(?=[A-Z][a-z]))?(?![AE]l\b)[A-Z][a-z’'‘]++"
 # A name of up to three capitalised words, which a patronymic may join: "Khaled ibn al-Walid".
 _NAME = rf"{_CAP}(?:(?:\s(?:ibn|bin|bint|abu|abi))?[-\s]{_CAP}){{0,2}}"
 # "Bawira, lower and upper Sharikhan and Bisan": a village's two halves, named in one item.
@@ -100,7 +100,7 @@ _UNRESOLVED = re.compile(
     # "Jad'ah camp", "the Matahen area". Their group names begin with "rural".
     rf"|(?P<rural_before>{_LIST})\s+(?:villages?|camps?|areas?)\b"
     rf"|\b(?:villages?|towns?|areas?)\s+of\s+(?P<rural_after>{_LIST})"
-    rf"|(?<=\bthe\s)(?:village|town)\s+(?P<rural_named>{_CAP}(?:[-\s]{_CAP}){{0,2}})"
+    rf"|(?<=\bthe\s)(?:village|town)[^\S\n]+(?P<rural_named>{_CAP}(?:[-\s]{_CAP}){{0,2}})"
     # "retook villages south of Mosul, including Athbah", "districts including Nasr and Aden".
     # "The liberated villages include Bashkira, Tarjala and Shaquli".
     rf"|\b(?:villages|towns)\b[^.;:!?]{{0,40}}?\b{_INCLUDING}\s+(?:the\s+)?(?P<rural_incl>{_LIST})"

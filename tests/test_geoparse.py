@@ -750,6 +750,9 @@ def test_an_unknown_village_or_camp_is_unresolved_in_the_province():
     assert parse("Forces retook villages, including some that were mined.") == []
     found = parse("The liberated villages include Bashkira, Tarjala and Kharbat Sultan.")
     assert [m.surface for m in found] == ["Bashkira", "Tarjala", "Kharbat Sultan"]
+    # A paragraph that ends on "the town" without a full stop does not lend the next one's
+    # first word to it.
+    assert parse("Forces close in on the town\nCivilians are fleeing in large numbers.") == []
     # An agency after a list is no village.
     found = parse("The ground taken lies north of the town of Baaj, Reuters reported.")
     assert [m.surface for m in found] == ["Baaj"]
@@ -897,6 +900,9 @@ def test_a_site_named_with_its_kind_is_an_unresolved_place():
     found = parse("Soldiers entered the Mosque of Aisha and the Church of Mar Korkeis.")
     assert [m.surface for m in found] == ["Mosque of Aisha", "Church of Mar Korkeis"]
     assert parse("Soldiers entered the Mosque of the Prophet.") == []
+    # An article cut from its name by a dash (a machine translation's "Al – Nouri") names
+    # nothing on its own.
+    assert parse("Police surrounded the Mosque of Al – Nouri from three sides.") == []
     (found,) = parse("The group destroyed much of the Historic Mar Behnam Monastery.")
     assert found.surface == "Mar Behnam Monastery"
     # A saint's church keeps its saint, however long its name.
