@@ -75,8 +75,11 @@ _HALVES = r"(?:(?:lower|upper)(?:\s+and\s+(?:lower|upper))?\s+)?"
 _LIST = (
     rf"{_NAME}(?:\s*,\s*{_HALVES}{_NAME})*(?:\s*,?\s+and\s+(?:the\s+)?{_HALVES}{_NAME})?"
 )
-# What may stand between "villages" and the colon before their list: "of eastern Mosul".
-_COLON_AFTER = rf"(?:\s+(?:of|in)\s+(?:[a-z]+\s+)?{_NAME})?:\s*"
+# What may stand between "villages" and the colon before their list: "of eastern Mosul", "in
+# North and East of Mosul".
+_COLON_AFTER = (
+    rf"(?:\s+(?:of|in)\s+(?:(?:[a-z]+|North|South|East|West|and)\s+){{0,4}}{_NAME})?:\s*"
+)
 _SITE_WORDS = (
     "Mosque Hospital Hotel Church Monastery Street Square Station Palace Shrine Market Cemetery "
     "Stadium"
@@ -127,7 +130,9 @@ _UNRESOLVED = re.compile(
     # "Kornish Street area" is an area.
     # A saint's church or monastery keeps its saint: "St. Shmoni Church", "Mart Shmoni Syriac
     # Orthodox Church".
-    rf"|(?P<site>(?:(?:St\.?|Saint|Mar|Mart)\s)?{_CAP}(?:[-\s]{_CAP}){{0,3}}?\s{_SITE_WORD})\b"
+    # A saint's in lower case too: "the Mar Behnam monastery".
+    rf"|(?P<site>(?:(?:St\.?|Saint|Mar|Mart)\s)?{_CAP}(?:[-\s]{_CAP}){{0,3}}?\s{_SITE_WORD}"
+    rf"|(?:St\.?|Saint|Mar|Mart)\s{_CAP}(?:[-\s]{_CAP}){{0,3}}?\s(?:monastery|church))\b"
     # Or its kind first: "the Mosque of Aisha", "the Church of Mar Korkeis".
     rf"|(?P<site_of>(?:Mosque|Church|Shrine|Tomb|Monastery)\s+of\s+"
     rf"(?:(?:St\.?|Saint|Mar|Mart)\s)?{_CAP}(?:[-\s]{_CAP}){{0,2}})"

@@ -753,6 +753,12 @@ def test_an_unknown_village_or_camp_is_unresolved_in_the_province():
     # A paragraph that ends on "the town" without a full stop does not lend the next one's
     # first word to it.
     assert parse("Forces close in on the town\nCivilians are fleeing in large numbers.") == []
+    # A list after a colon, however the villages are placed before it.
+    found = parse("Forces cleared six villages in North and East of Mosul: Kevrok and Khrab Bet.")
+    assert [(m.surface, m.status) for m in found if m.place_key is None] == [
+        ("Kevrok", "retaken"),
+        ("Khrab Bet", "retaken"),
+    ]
     # An agency after a list is no village.
     found = parse("The ground taken lies north of the town of Baaj, Reuters reported.")
     assert [m.surface for m in found] == ["Baaj"]
@@ -905,6 +911,10 @@ def test_a_site_named_with_its_kind_is_an_unresolved_place():
     assert parse("Police surrounded the Mosque of Al – Nouri from three sides.") == []
     (found,) = parse("The group destroyed much of the Historic Mar Behnam Monastery.")
     assert found.surface == "Mar Behnam Monastery"
+    # A saint's monastery or church in lower case too; a plain one is no site.
+    (found,) = parse("Fighters recaptured the Catholic Mar Behnam monastery on Sunday.")
+    assert (found.surface, found.status) == ("Mar Behnam monastery", "retaken")
+    assert parse("Fighters recaptured the Catholic monastery and the Syriac church.") == []
     # A saint's church keeps its saint, however long its name.
     found = parse("Priests went to St. Shmoni Church and Mart Shmoni Syriac Orthodox Church.")
     assert [m.surface for m in found] == [
