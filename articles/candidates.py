@@ -772,6 +772,7 @@ def with_unresolved(
     village of that name ("the villages of al-Buweir and al-Salam").
     """
     unresolved = find_unresolved(matcher, section, scan, report_bank)
+    unresolved += listed_among_villages(matcher, section.text, accepted, unresolved)
     rural = matcher.rural_parent
     urban = [c for c in unresolved if c.parent_key != rural]
     if urban and pending:
@@ -790,6 +791,61 @@ def with_unresolved(
 
         accepted = [c for c in accepted if not in_village(c)]
     return sorted(accepted + unresolved, key=by_start)
+
+
+# Towns and villages, not cities: "Baghdad, Erbil and Washington" lists capitals, and an unknown
+# one among them is as often a government or a person as a place.
+_LISTED_KINDS = frozenset({"town", "village"})
+# What stands between two listed towns, holding more names: ", Filfel and ".
+_NAMES_BETWEEN = re.compile(
+    rf"\s*,\s*(?P<names>{_NAME}(?:\s*,\s*{_NAME})*)\s*(?:,?\s*and\s+|,\s*)"
+)
+_BETWEEN_MAX = 200
+# The last of a list after two towns: "Bashiqa, Batnaya and Filfel".
+_NAME_LAST = re.compile(rf"\s*,?\s+and\s+(?P<names>{_NAME})\b(?![-\s][A-Z])")
+
+
+def listed_among_villages(
+    matcher: Matcher, text: str, accepted: list[Candidate], unresolved: list[Candidate]
+) -> list[Candidate]:
+    """Unknown names listed between towns or villages the gazetteer holds, or last after two of
+    them: "major roads from Bashiqa, Batnaya, Filfel and Nawaran" names Filfel a place too."""
+    places = matcher.places
+    known = sorted((c for c in accepted if c.keys), key=by_start)
+
+    def is_town(c: Candidate) -> bool:
+        return all(places[k].kind in _LISTED_KINDS for k in c.keys)
+
+    spans: list[re.Match[str]] = []
+    for i, (a, b) in enumerate(zip(known, known[1:], strict=False)):
+        if not (is_town(a) and is_town(b)):
+            continue
+        # A few names between two towns; a long run is no list of a sentence's (and on a
+        # hostile text of thousands of names it costs its length once, not again per pair).
+        between = b.start - a.end < _BETWEEN_MAX and _NAMES_BETWEEN.fullmatch(text, a.end, b.start)
+        if between:
+            spans.append(between)
+        elif _glued(text, a.end, b.start) and (i + 2 == len(known) or known[i + 2].start > b.end):
+            last = _NAME_LAST.match(text, b.end)
+            if last:
+                spans.append(last)
+    found = []
+    taken = {c.start for c in unresolved}
+    for m in spans:
+        g_start = m.start("names")
+        for nm in _ONE_NAME.finditer(m["names"]):
+            start = _skip_non_names(text, g_start + nm.start(), g_start + nm.end())
+            end = g_start + nm.end()
+            if start is None or start in taken:
+                continue
+            folded = normalise(text[start:end], matcher.fold_cache)
+            if len(folded) < 3 or folded in matcher.names:
+                continue
+            taken.add(start)
+            found.append(
+                Candidate(start, end, folded, (), parent_key=matcher.rural_parent, confidence=0.5)
+            )
+    return found
 
 
 def mend_misspellings(cands: list[Candidate], named: list[Candidate]) -> None:

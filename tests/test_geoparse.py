@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from articles.geoparse import Matcher, NameEntry, geoparse
 from articles.parsing import parse_report
+from articles.summary_training import csv_matcher
 
 SEEDS = Path(__file__).resolve().parent.parent / "articles" / "data" / "reports"
 FRIDAY = dt.date(2016, 11, 4)
@@ -791,6 +792,27 @@ def test_an_unknown_village_or_camp_is_unresolved_in_the_province():
     # Not a list of names: "the districts, Iraqi officials said".
     found = parse("Police retook the districts, Iraqi officials said on Sunday.")
     assert [m for m in found if m.place_key is None] == []
+
+
+def test_a_name_listed_among_towns_the_gazetteer_holds_is_one_more():
+    # The shipped gazetteer: this module's own holds too few towns to list.
+    shipped = csv_matcher()
+
+    def unknown(text: str) -> list[str]:
+        found = geoparse("Report", text, [], FRIDAY, shipped, summary=None)
+        return [m.surface for m in found if m.place_key is None]
+
+    # Between two of them, or last after two.
+    assert unknown("Peshmerga cut the roads from Bashiqa, Batnaya, Filfel and Nawaran.") == [
+        "Filfel"
+    ]
+    assert unknown("Offensives resumed on the Bartella, Qaraqosh and Tahrawa fronts.") == [
+        "Tahrawa"
+    ]
+    # Not beside cities, which are listed with capitals and governments; not a word that
+    # names no place.
+    assert unknown("Envoys flew to Baghdad, Erbil and Washington.") == []
+    assert unknown("Troops left Bashiqa, Batnaya and Iraqi lines behind.") == []
 
 
 def test_names_a_taking_verb_took_are_unresolved_places_when_the_text_places_them():
