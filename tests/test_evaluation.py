@@ -129,6 +129,7 @@ def test_the_geoparser_holds_its_level_on_the_evaluation_set():
 # under 0.76: the floor is now 0.75, the level the rules reach on 1,310 excerpts rounded down.
 # Batch 46 (30 excerpts, 0.76 before reading) leaves status at 0.759 and event date at 0.934.
 # Batch 47 (30 excerpts, 0.52 before reading) leaves status at 0.755 and event date at 0.934.
+# Batch 48 (30 excerpts, 0.63 before reading) leaves status at 0.753 and event date at 0.934.
 # These are the rules' own summaries (scores(summary=None)); the summary model, fitted to this
 # set, is held on batches it was not fitted to in tests/test_summary.py.
 FLOOR = {"precision": 0.97, "recall": 0.93, "status": 0.75, "event_date": 0.92}
