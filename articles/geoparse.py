@@ -1054,11 +1054,20 @@ def _names_parts(city: bool, quarter: bool, text: str, start: int, end: int) -> 
         ) is not None
     if before == "of" and _NAMED_PART.search(text, max(0, start - 30), start):
         return False  # "took control of the district of Al Baaj": the district is the place
+    if _LAST_PART.search(text, max(0, start - 100), start):
+        return False  # "recaptured the last ISIS-held area in the Old City": all of it
     return (
         before in _PARTS_BEFORE_LAST or quarter and before.endswith(("'s", "’s"))
     ) and _PARTS_BEFORE.search(text, max(0, start - 100), start) is not None
 
 
+# The last part of a place that ISIS held, which taken leaves none: "the last ISIS-held area in
+# Mosul's Old City district"; not "more of the last few remaining areas in the Old City".
+_LAST_PART = re.compile(
+    rf"(?<!\bof\s)\bthe\s+last\s+(?!few\b)(?:[\w-]+\s+){{0,2}}(?:{_PART_NOUN}s?|areas?|pockets?|"
+    rf"parts?)\b[^.;:!?]{{0,40}}$",
+    re.IGNORECASE,
+)
 # One part noun right before the name, the name of that part: "the district of Al Baaj".
 _NAMED_PART = re.compile(
     # Not "parts of the district of al-Hamdaniya", the parts of it again.

@@ -663,6 +663,13 @@ def test_a_city_or_its_half_retaken_is_retaken_and_parts_of_a_district_are_not_t
     assert [(m.place_key, m.status, m.container) for m in found] == [
         ("old-city", "advance", True)
     ]
+    # Its last part taken leaves none; more of its last few parts leave some.
+    found = parse("Forces recaptured the last ISIS-held area in the Old City district.")
+    assert [(m.place_key, m.status, m.container) for m in found] == [
+        ("old-city", "retaken", False)
+    ]
+    found = parse("Forces recaptured more of the last few remaining areas in the Old City.")
+    assert [(m.place_key, m.status) for m in found] == [("old-city", "advance")]
     # A share of a half is not the half: "about 90 per cent of east Mosul" was taken.
     found = parse("He said “about 90 per cent” of east Mosul was now under government control.")
     assert [(m.place_key, m.status) for m in found] == [("mosul", "advance")]
