@@ -354,7 +354,8 @@ _CUE_RULES = [
             # "The Iraqi national flag was hoisted over buildings in the villages of".
             r"\bflags?\s+(?:was|were|has\s+been|have\s+been|had\s+been)\s+(?:raised|hoisted)\b",
             # "Iraqi flag flies over University of Mosul again"; not ISIS's black flag.
-            r"(?:(?<=Iraqi\s)|(?<=national\s)|(?<=Kurdish\s)|(?<=government\s))flags?\s+(?:(?:is|are|was|were)\s+)?(?:now\s+)?"
+            r"(?:(?<=Iraqi\s)|(?<=national\s)|(?<=Kurdish\s)|(?<=government\s))flags?\s+"
+            r"(?:(?:is|are|was|were)\s+)?(?:now\s+)?"
             r"(?:fl(?:y|ies|ew|ying|own)|flutter(?:s|ed|ing)?|wav(?:es|ed|ing))\s+"
             r"(?:again\s+|once\s+more\s+)?(?:over|above|on|in)\b",
             r"\bfell\s+to\s+(?:the\s+)?(?:Iraqi|government|security|army|federal|Kurdish|Peshmerga)\b",
