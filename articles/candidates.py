@@ -772,7 +772,7 @@ def with_unresolved(
     village of that name ("the villages of al-Buweir and al-Salam").
     """
     unresolved = find_unresolved(matcher, section, scan, report_bank)
-    unresolved += listed_among_villages(matcher, section.text, accepted, unresolved)
+    unresolved += listed_among_villages(matcher, section, accepted, unresolved, report_bank)
     rural = matcher.rural_parent
     urban = [c for c in unresolved if c.parent_key != rural]
     if urban and pending:
@@ -793,47 +793,68 @@ def with_unresolved(
     return sorted(accepted + unresolved, key=by_start)
 
 
-# Towns and villages, not cities: "Baghdad, Erbil and Washington" lists capitals, and an unknown
-# one among them is as often a government or a person as a place.
+# Towns and villages, or districts of one city; not cities: "Baghdad, Erbil and Washington" lists
+# capitals, and an unknown one among them is as often a government or a person as a place.
 _LISTED_KINDS = frozenset({"town", "village"})
-# What stands between two listed towns, holding more names: ", Filfel and ".
+_LISTED_PARTS = frozenset({"district", "quarter"})
+# What stands between two listed places, holding more names: ", Filfel and ".
 _NAMES_BETWEEN = re.compile(
     rf"\s*,\s*(?P<names>{_NAME}(?:\s*,\s*{_NAME})*)\s*(?:,?\s*and\s+|,\s*)"
 )
 _BETWEEN_MAX = 200
-# The last of a list after two towns: "Bashiqa, Batnaya and Filfel".
-_NAME_LAST = re.compile(rf"\s*,?\s+and\s+(?P<names>{_NAME})\b(?![-\s][A-Z])")
+# The rest of a list after two listed places, up to its last name: "Hadbaa, Falah, Barid,
+# Nassir and Palestine", "Bashiqa, Batnaya and Filfel".
+_NAMES_AFTER = re.compile(
+    rf"(?:\s*,\s*(?P<names>{_NAME}(?:\s*,\s*{_NAME}){{0,8}})\s*,?|\s*,?)\s+and\s+"
+    rf"(?P<last>{_NAME})\b(?![-\s][A-Z])"
+)
 
 
 def listed_among_villages(
-    matcher: Matcher, text: str, accepted: list[Candidate], unresolved: list[Candidate]
+    matcher: Matcher,
+    section: _Section,
+    accepted: list[Candidate],
+    unresolved: list[Candidate],
+    report_bank: str,
 ) -> list[Candidate]:
-    """Unknown names listed between towns or villages the gazetteer holds, or last after two of
-    them: "major roads from Bashiqa, Batnaya, Filfel and Nawaran" names Filfel a place too."""
-    places = matcher.places
+    """Unknown names listed between towns or villages the gazetteer holds, or between districts
+    of one city, or after two of them up to the list's last name: "major roads from Bashiqa,
+    Batnaya, Filfel and Nawaran" names Filfel a place too, and "Hadbaa, Falah, Barid, Nassir
+    and Palestine were still being fought over" Barid and Nassir districts of Falah's city."""
+    places, text = matcher.places, section.text
     known = sorted((c for c in accepted if c.keys), key=by_start)
 
-    def is_town(c: Candidate) -> bool:
-        return all(places[k].kind in _LISTED_KINDS for k in c.keys)
+    def group(c: Candidate) -> str | None:
+        """What the candidate may be listed with: "" for towns and villages, a city's key for
+        its districts, None for anything else."""
+        found = {
+            "" if places[k].kind in _LISTED_KINDS
+            else places[k].parent_key if places[k].kind in _LISTED_PARTS
+            else None
+            for k in c.keys
+        }
+        return found.pop() if len(found) == 1 else None
 
-    spans: list[re.Match[str]] = []
+    spans: list[tuple[int, str, str | None]] = []  # where names start, the names, their group
     for i, (a, b) in enumerate(zip(known, known[1:], strict=False)):
-        if not (is_town(a) and is_town(b)):
+        kind = group(a)
+        if kind is None or group(b) != kind:
             continue
-        # A few names between two towns; a long run is no list of a sentence's (and on a
+        # A few names between two places; a long run is no list of a sentence's (and on a
         # hostile text of thousands of names it costs its length once, not again per pair).
         between = b.start - a.end < _BETWEEN_MAX and _NAMES_BETWEEN.fullmatch(text, a.end, b.start)
         if between:
-            spans.append(between)
+            spans.append((between.start("names"), between["names"], kind))
         elif _glued(text, a.end, b.start) and (i + 2 == len(known) or known[i + 2].start > b.end):
-            last = _NAME_LAST.match(text, b.end)
-            if last:
-                spans.append(last)
+            after = _NAMES_AFTER.match(text, b.end)
+            if after:
+                for name in ("names", "last"):
+                    if after[name]:
+                        spans.append((after.start(name), after[name], kind))
     found = []
     taken = {c.start for c in unresolved}
-    for m in spans:
-        g_start = m.start("names")
-        for nm in _ONE_NAME.finditer(m["names"]):
+    for g_start, names, kind in spans:
+        for nm in _ONE_NAME.finditer(names):
             start = _skip_non_names(text, g_start + nm.start(), g_start + nm.end())
             end = g_start + nm.end()
             if start is None or start in taken:
@@ -842,9 +863,16 @@ def listed_among_villages(
             if len(folded) < 3 or folded in matcher.names:
                 continue
             taken.add(start)
-            found.append(
-                Candidate(start, end, folded, (), parent_key=matcher.rural_parent, confidence=0.5)
-            )
+            if not kind:
+                parent = matcher.rural_parent
+            else:
+                bank = section.sentence_bank(start) or report_bank
+                parent = (
+                    matcher.bank_areas.get(bank, kind)
+                    if bank and kind == matcher.default_parent
+                    else kind
+                )
+            found.append(Candidate(start, end, folded, (), parent_key=parent, confidence=0.5))
     return found
 
 

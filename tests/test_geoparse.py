@@ -801,7 +801,7 @@ def test_an_unknown_village_or_camp_is_unresolved_in_the_province():
     assert [m for m in found if m.place_key is None] == []
 
 
-def test_a_name_listed_among_towns_the_gazetteer_holds_is_one_more():
+def test_a_name_listed_among_towns_or_districts_the_gazetteer_holds_is_one_more():
     # The shipped gazetteer: this module's own holds too few towns to list.
     shipped = csv_matcher()
 
@@ -820,6 +820,24 @@ def test_a_name_listed_among_towns_the_gazetteer_holds_is_one_more():
     # names no place.
     assert unknown("Envoys flew to Baghdad, Erbil and Washington.") == []
     assert unknown("Troops left Bashiqa, Batnaya and Iraqi lines behind.") == []
+    # Districts of one city list the rest of the list's names as its districts too, at the
+    # bank they are on; the everyday-word districts among them are then its districts.
+    found = geoparse(
+        "Report",
+        "Hadbaa, Falah, Barid, Nassir, Salam, Younis Sabawi, and Palestine were still being "
+        "fought over.",
+        [], FRIDAY, shipped, summary=None,
+    )
+    assert [(m.place_key or m.surface, m.parent_key, m.status) for m in found] == [
+        ("hadba", None, "fighting"),
+        ("falah", None, "fighting"),
+        ("Barid", "east-mosul", "fighting"),
+        ("Nassir", "east-mosul", "fighting"),
+        ("salam", None, "fighting"),
+        ("Younis Sabawi", "east-mosul", "fighting"),
+        ("palestine", None, "fighting"),
+    ]
+    assert unknown("Troops freed Hadbaa and Falah, Reuters and AP said.") == []
 
 
 def test_names_a_taking_verb_took_are_unresolved_places_when_the_text_places_them():
