@@ -431,13 +431,16 @@ def _is_proper_name(words: list[str], folded: list[str], first: int, last: int) 
 # "fighting in Noor", "entered Intisar"; and the words after: "Bakr was declared freed".
 _EVENT_BEFORE = frozenset(
     fold_word(w)
-    for w in "entered stormed recaptured retook liberated freed cleared invaded".split()
+    for w in (
+        # Not "attacked", "captured" or "seized", which are done to people too.
+        "entered stormed recaptured retook liberated freed cleared invaded clear clearing"
+    ).split()
 )
 _EVENT_BEFORE_IN = frozenset(
     fold_word(w)
     for w in (
         "pushed pushing moved moving advanced advancing broke fighting clashes battles "
-        "fought clashed"
+        "fought clashed continued continues"
     ).split()
 )
 _EVENT_IN = frozenset(fold_word(w) for w in ("into", "in", "inside"))

@@ -700,6 +700,8 @@ def test_common_word_districts_of_one_city_listed_together_are_places():
         ("The army entered Intisar on Thursday.", "advance"),
         ("Salam was also declared freed for the second time.", "retaken"),
         ("Salam is being searched house to house, he said.", "clearing"),
+        ("The 9th Division was able to clear Salam in the northeast.", "clearing"),
+        ("Fighting continued in Intisar.", "fighting"),
     ],
 )
 def test_a_common_word_name_with_a_front_line_verb_next_to_it_is_a_place(sentence, status):
@@ -715,6 +717,9 @@ def test_a_common_word_name_with_a_front_line_verb_next_to_it_is_a_place(sentenc
         "Salam said the victory had entered history.",
         "Intisar entered the final of the league.",
         "Their victory (intisar) was freed of doubt.",
+        # Verbs done to people as often as to places are no cue.
+        "Gunmen attacked Salam in his house.",
+        "Police captured Salam on Sunday.",
     ],
 )
 def test_a_common_word_name_near_such_a_verb_in_another_sense_is_not_a_place(sentence):
