@@ -101,6 +101,8 @@ def test_the_geoparser_holds_its_level_on_the_evaluation_set():
 # Batch 49 (30 excerpts, 0.62 before reading, seventeen of them one blog's daily posts) takes
 # status to 0.7496 and recall to 0.9295, under their floors of 0.75 and 0.93: they are now
 # 0.74 and 0.92, the levels reached on 1,430 excerpts rounded down, as every floor was set.
+# Batch 50 (20 excerpts, 0.68 before reading) leaves status at 0.749, recall at 0.930 and event
+# date at 0.933.
 # These are the rules' own summaries (summary=None); the summary model, fitted to this set, is
 # held on batches it was not fitted to in tests/test_summary.py.
 FLOOR = {"precision": 0.97, "recall": 0.92, "status": 0.74, "event_date": 0.92}
