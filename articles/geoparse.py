@@ -166,10 +166,22 @@ _CITY_SITE_WORDS = {
     "university": "university",
     "railway station": "station",
     "train station": "station",
+    "government complex": "government",
+    "government headquarters": "government",
+    "provincial headquarters": "government",
+    "governorate building": "government",
+    "governorate headquarters": "government",
 }
 _CITY_SITE = re.compile(
     r"\b[Tt]he\s+(city['’]s\s+(?:(?:international|main|famed|historic)\s+)?"
     r"(airport|museum|university|railway\s+station|train\s+station))\b"
+    # The seat of the province a city is the capital of, which reports name by its kind alone:
+    # "recaptured the provincial government headquarters", "the main government complex".
+    r"|\b[Tt]he\s+((?:main\s+|provincial\s+|new\s+)?(?:"
+    # Not "the government compound", which a town has too ("captured the government compound
+    # and raised the flag over it" in Hamdaniya).
+    r"(government\s+(?:complex|headquarters))|(provincial\s+headquarters)"
+    r"|(governorate\s+(?:building|headquarters))))\b(?!\s+(?:of|in)\s)"
 )
 # Who spoke from a city far from the front: "a spokesman in Baghdad", "officials based in Erbil".
 _SPEAKER_IN = re.compile(
@@ -1194,7 +1206,7 @@ def geoparse(
         if sec.name == "body":
             cands = with_unresolved(matcher, sec, scan, bank, cands, pending)
             mend_misspellings(cands, [c for section in per_section for c in section])
-            if matcher.city_sites and "city" in body:
+            if matcher.city_sites and ("city" in body or "overn" in body or "provinc" in body):
                 cands = _with_city_sites(matcher, body, cands)
         if cands:
             # Each candidate becomes one mention.
@@ -1227,12 +1239,21 @@ def _with_city_sites(matcher: Matcher, text: str, cands: list[Candidate]) -> lis
     added = []
     cities = [c for c in cands if c.keys and c.keys[0] in matcher.cities]
     for m in _CITY_SITE.finditer(text):
-        before = [c for c in cities if c.end <= m.start()]
-        if not before:
+        if m[1]:  # "the city's airport": the city last named
+            before = [c for c in cities if c.end <= m.start()]
+            city = before[-1].keys[0] if before else None
+        else:
+            # "the government complex": of the city the place last named is in, or is; not
+            # "captured the town of Hamdaniya ... the government compound".
+            before = [c for c in cands if c.keys and c.end <= m.start()]
+            chain = matcher.chain(before[-1].keys[0]) if before else ()
+            city = next((k for k in chain if k in matcher.cities), None)
+        if city is None:
             continue
-        word = _CITY_SITE_WORDS[" ".join(m[2].lower().split())]
-        key = matcher.city_sites.get((before[-1].keys[0], word))
-        start, end = m.span(1)
+        kind = m[2] or m[4] or m[5] or m[6]
+        word = _CITY_SITE_WORDS[" ".join(kind.lower().split())]
+        key = matcher.city_sites.get((city, word))
+        start, end = m.span(1) if m[1] else m.span(3)
         if key is None or any(c.start < end and start < c.end for c in cands):
             continue
         place = matcher.places[key]

@@ -1026,6 +1026,30 @@ def test_the_citys_airport_is_the_airport_of_the_city_last_named():
         assert "mosul-airport" not in [m.place_key for m in found], body
 
 
+def test_the_provincial_government_headquarters_is_the_seat_in_the_city_last_named():
+    complex_ = ("Nineveh government complex", "nineveh-government-complex",
+                "Nineveh government complex", "landmark", "mosul", "west", False, 36.34, 43.13)
+    matcher = Matcher([*make_matcher_entries(), NameEntry(*complex_)])
+
+    def sites(body: str) -> list[tuple[str | None, str, str]]:
+        found = geoparse("Report", body, [], FRIDAY, matcher, summary=None)
+        return [(m.place_key, m.surface, m.status) for m in found if m.place_key != "mosul"]
+
+    assert sites("Forces in Mosul retook the provincial government headquarters.") == [
+        ("nineveh-government-complex", "provincial government headquarters", "retaken")
+    ]
+    assert sites("In Mosul, troops were 500 yards from the main government complex.") == [
+        ("nineveh-government-complex", "main government complex", "mentioned")
+    ]
+    # Not where the place last named is another city, nor another seat ("of Anbar"), nor a
+    # town's compound.
+    for body in ("Protesters in Erbil stormed the government complex.",
+                 "Mosul police retook the government headquarters of Anbar.",
+                 "Forces entered Mosul. They captured the government compound."):
+        found = geoparse("Report", body, [], FRIDAY, matcher, summary=None)
+        assert "nineveh-government-complex" not in [m.place_key for m in found], body
+
+
 def test_a_numbered_name_is_a_place_written_as_a_name():
     assert places(parse("Troops entered Qadisiyah 1 on Thursday.")) == ["qadisiya-1"]
     assert places(parse("Troops entered qadisiyah 1 on Thursday.")) == []
