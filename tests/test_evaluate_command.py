@@ -101,6 +101,24 @@ def test_a_bad_batch_is_named_in_one_line_and_nothing_is_joined(files, change, m
     assert held.read_text(encoding="utf-8") == before
 
 
+def test_every_problem_of_a_batch_is_listed_for_one_pass_of_mending(files):
+    held, batch = files
+    bad = [{**BATCH[0], "published": "soon"}, {**BATCH[1], "expected": [["nowhere", "x", 1]]}]
+    batch.write_text(json.dumps(bad), encoding="utf-8")
+    err = StringIO()
+    with pytest.raises(CommandError, match=r"report 1 .*'published' must be a date, YYYY-MM-DD "
+                       r"\(and 3 more problems above\)$"):
+        call_command("evaluate", str(batch), "--set", str(held), stdout=StringIO(), stderr=err)
+    assert err.getvalue().splitlines() == [
+        f"{batch}: report 2 (https://example.org/two): place 'nowhere' is no gazetteer slug "
+        "(write '?Name' for a new place)",
+        f"{batch}: report 2 (https://example.org/two): place 'nowhere': status 'x' is not one "
+        "of advance, clearing, fighting, isis_held, mentioned, retaken",
+        f"{batch}: report 2 (https://example.org/two): place 'nowhere': date 1 is not "
+        "YYYY-MM-DD or null",
+    ]
+
+
 def test_unreadable_files_and_a_join_of_nothing_say_what_is_wrong(files, tmp_path):
     held, batch = files
     with pytest.raises(CommandError, match=r"cannot read the batch"):

@@ -45,9 +45,13 @@ class Command(BaseCommand):
                 raise CommandError(f"{batch}: cannot read the batch: {exc}") from None
             found = problems(reports, matcher.places, (r.get("url") for r in held))
             if found:
+                # Every problem on its own line, so that one pass over the file mends them all;
+                # the error itself names the first.
+                for problem in found[1:]:
+                    self.stderr.write(f"{batch}: {problem}")
+                more = len(found) - 1
                 raise CommandError(f"{batch}: {found[0]}" + (
-                    f" (and {len(found) - 1} more problem{'s' if len(found) > 2 else ''}; "
-                    "nothing was joined)" if len(found) > 1 else ""
+                    f" (and {more} more problem{'s' if more > 1 else ''} above)" if more else ""
                 ))
             name = str(batch)
         rules = score(reports, matcher, summary=None)
