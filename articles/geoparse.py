@@ -152,9 +152,12 @@ _CONTAINER_KINDS = frozenset({"city", "town"})
 # A city's parts: its districts, and its quarters, districts that hold neighbourhoods of their own.
 _DISTRICT_KINDS = frozenset({"district", "quarter"})
 # Names that reports write in lower case too: "the old bridge", "the fourth bridge", "the
-# densely populated old city", "Mosul's old town" (see Matcher.lower_case_names).
+# densely populated old city", "Mosul's old town", "the state television building" (see
+# Matcher.lower_case_names).
 _LOWER_CASE_NAME = re.compile(
-    r"(?:old|first|second|third|fourth|fifth)\s+bridge|old\s+(?:city|town)", re.IGNORECASE
+    r"(?:old|first|second|third|fourth|fifth)\s+bridge|old\s+(?:city|town)"
+    r"|state\s+(?:television|tv)\s+(?:building|station)",
+    re.IGNORECASE,
 )
 # A name that begins with the article written apart: "al-Wahda", "Al Sukkar".
 _LEADING_ARTICLE = re.compile(r"(?:al|Al|AL)[-\s‐]+\w")

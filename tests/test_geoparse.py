@@ -1050,6 +1050,26 @@ def test_the_provincial_government_headquarters_is_the_seat_in_the_city_last_nam
         assert "nineveh-government-complex" not in [m.place_key for m in found], body
 
 
+def test_the_state_television_building_is_mosuls_where_mosul_is_named():
+    # The shipped gazetteer's landmark, which reports write in lower case.
+    shipped = csv_matcher()
+
+    def keys(body: str) -> list[str | None]:
+        return [m.place_key for m in geoparse("Report", body, [], FRIDAY, shipped, summary=None)]
+
+    assert keys("Special forces entered Mosul, taking the state television building.") == [
+        "mosul",
+        "mosul-tv-station",
+    ]
+    assert keys("Troops took control of a state TV building on the eastern edge of Mosul.") == [
+        "mosul-tv-station",
+        "mosul",
+    ]
+    # Not another city's, nor one in a report that does not name Mosul.
+    assert keys("In Baghdad, protesters stormed the state television building.") == ["baghdad"]
+    assert keys("Protesters stormed the state television building.") == []
+
+
 def test_a_numbered_name_is_a_place_written_as_a_name():
     assert places(parse("Troops entered Qadisiyah 1 on Thursday.")) == ["qadisiya-1"]
     assert places(parse("Troops entered qadisiyah 1 on Thursday.")) == []
