@@ -107,6 +107,8 @@ def test_the_geoparser_holds_its_level_on_the_evaluation_set():
 # at 0.931 and event date at 0.932.
 # Batch 52 (30 excerpts, 0.46 before reading, read for nothing) takes status to 0.742, two
 # rows over its floor, and leaves recall at 0.931 and event date at 0.932.
+# Batch 53 (30 excerpts, 0.69 before reading, read for nothing) leaves status at 0.741,
+# recall at 0.931 and event date at 0.931.
 # These are the rules' own summaries (summary=None); the summary model, fitted to this set, is
 # held on batches it was not fitted to in tests/test_summary.py.
 FLOOR = {"precision": 0.97, "recall": 0.92, "status": 0.74, "event_date": 0.92}
