@@ -775,7 +775,7 @@ def with_unresolved(
     village of that name ("the villages of al-Buweir and al-Salam").
     """
     unresolved = find_unresolved(matcher, section, scan, report_bank)
-    unresolved += listed_among_villages(matcher, section, accepted, unresolved, report_bank)
+    unresolved += listed_among_places(matcher, section, accepted, unresolved, report_bank)
     rural = matcher.rural_parent
     urban = [c for c in unresolved if c.parent_key != rural]
     if urban and pending:
@@ -813,7 +813,7 @@ _NAMES_AFTER = re.compile(
 )
 
 
-def listed_among_villages(
+def listed_among_places(
     matcher: Matcher,
     section: _Section,
     accepted: list[Candidate],

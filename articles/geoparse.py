@@ -163,28 +163,26 @@ _LOWER_CASE_NAME = re.compile(
 _LEADING_ARTICLE = re.compile(r"(?:al|Al|AL)[-\s‐]+\w")
 # A city's site named after the city, by the word a report may call it by once the city is
 # named: "the city's airport", "the city's international airport", "the city's university".
+# What a city's seat of government is filed under among its sites (Matcher.city_sites).
+_SEAT = "government"
 _CITY_SITE_WORDS = {
     "airport": "airport",
     "museum": "museum",
     "university": "university",
     "railway station": "station",
     "train station": "station",
-    "government complex": "government",
-    "government headquarters": "government",
-    "provincial headquarters": "government",
-    "governorate building": "government",
-    "governorate headquarters": "government",
+    "government complex": _SEAT,
 }
 _CITY_SITE = re.compile(
-    r"\b[Tt]he\s+(city['’]s\s+(?:(?:international|main|famed|historic)\s+)?"
-    r"(airport|museum|university|railway\s+station|train\s+station))\b"
+    r"\b[Tt]he\s+(?P<city_site>city['’]s\s+(?:(?:international|main|famed|historic)\s+)?"
+    r"(?P<kind>airport|museum|university|railway\s+station|train\s+station))\b"
     # The seat of the province a city is the capital of, which reports name by its kind alone:
     # "recaptured the provincial government headquarters", "the main government complex".
-    r"|\b[Tt]he\s+((?:main\s+|provincial\s+|new\s+)?(?:"
     # Not "the government compound", which a town has too ("captured the government compound
     # and raised the flag over it" in Hamdaniya).
-    r"(government\s+(?:complex|headquarters))|(provincial\s+headquarters)"
-    r"|(governorate\s+(?:building|headquarters))))\b(?!\s+(?:of|in)\s)"
+    r"|\b[Tt]he\s+(?P<seat>(?:main\s+|provincial\s+|new\s+)?(?:government\s+(?:complex|"
+    r"headquarters)|provincial\s+headquarters|governorate\s+(?:building|headquarters)))\b"
+    r"(?!\s+(?:of|in)\s)"
 )
 # Who spoke from a city far from the front: "a spokesman in Baghdad", "officials based in Erbil".
 _SPEAKER_IN = re.compile(
@@ -1209,6 +1207,8 @@ def geoparse(
         if sec.name == "body":
             cands = with_unresolved(matcher, sec, scan, bank, cands, pending)
             mend_misspellings(cands, [c for section in per_section for c in section])
+            # Only where _CITY_SITE could match ("the city's ...", "government", "governorate",
+            # "provincial"): most reports name no such site, and the scan is on the hot path.
             if matcher.city_sites and ("city" in body or "overn" in body or "provinc" in body):
                 cands = _with_city_sites(matcher, body, cands)
         if cands:
@@ -1238,25 +1238,25 @@ def geoparse(
 
 def _with_city_sites(matcher: Matcher, text: str, cands: list[Candidate]) -> list[Candidate]:
     """The candidates with each site named by its city's word ("the city's airport") where
-    the city the text last named before it has one such site."""
+    the city the text last named before it has one such site, and with the seat of government
+    ("the provincial government headquarters") of the city the place last named is in."""
     added = []
     cities = [c for c in cands if c.keys and c.keys[0] in matcher.cities]
     for m in _CITY_SITE.finditer(text):
-        if m[1]:  # "the city's airport": the city last named
+        if m["city_site"]:  # "the city's airport": the city last named
             before = [c for c in cities if c.end <= m.start()]
             city = before[-1].keys[0] if before else None
+            word = _CITY_SITE_WORDS[" ".join(m["kind"].lower().split())]
+            start, end = m.span("city_site")
         else:
             # "the government complex": of the city the place last named is in, or is; not
             # "captured the town of Hamdaniya ... the government compound".
             before = [c for c in cands if c.keys and c.end <= m.start()]
             chain = matcher.chain(before[-1].keys[0]) if before else ()
             city = next((k for k in chain if k in matcher.cities), None)
-        if city is None:
-            continue
-        kind = m[2] or m[4] or m[5] or m[6]
-        word = _CITY_SITE_WORDS[" ".join(kind.lower().split())]
-        key = matcher.city_sites.get((city, word))
-        start, end = m.span(1) if m[1] else m.span(3)
+            word = _SEAT
+            start, end = m.span("seat")
+        key = matcher.city_sites.get((city, word)) if city else None
         if key is None or any(c.start < end and start < c.end for c in cands):
             continue
         place = matcher.places[key]
